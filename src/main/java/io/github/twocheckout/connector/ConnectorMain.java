@@ -1,0 +1,51 @@
+package io.github.twocheckout.connector;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts the connector on camel-main: properties from config/ (plus config/application-PROFILE.properties
+ * for camel.main.profile), routes from routes/. When those folders are not in the working directory,
+ * the copies packaged in the JAR are used, so {@code java -jar} works from anywhere.
+ */
+public final class ConnectorMain {
+
+    private ConnectorMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        create(new Properties()).run(args);
+    }
+
+    /** A configured, not yet started Main; {@code overrides} win over every file (tests use this). */
+    public static Main create(Properties overrides) {
+        String profile = setting(overrides, "camel.main.profile", "CAMEL_MAIN_PROFILE", "prod");
+        String configDir = setting(overrides, "connector.config-dir", "CONNECTOR_CONFIG_DIR", "config");
+        String routesDir = setting(overrides, "connector.routes-dir", "CONNECTOR_ROUTES_DIR", "routes");
+
+        String configBase = Files.isDirectory(Path.of(configDir)) ? "file:" + configDir : "classpath:config";
+        String routesBase = Files.isDirectory(Path.of(routesDir)) ? "file:" + routesDir : "classpath:routes";
+
+        Main main = new Main();
+        // Later locations override earlier ones: the profile file refines application.properties.
+        main.setPropertyPlaceholderLocations(configBase + "/application.properties,"
+                + configBase + "/application-" + profile + ".properties;optional=true");
+        main.configure().withRoutesIncludePattern(routesBase + "/*.camel.yaml");
+        Properties initial = new Properties();
+        initial.setProperty("camel.main.profile", profile);
+        if (configBase.startsWith("classpath:")) {
+            initial.setProperty("connector.config-file", "classpath:config/connectors.yaml");
+            initial.setProperty("mail.templates", "classpath:config/mail");
+        }
+        main.setInitialProperties(initial);
+        main.setOverrideProperties(overrides);
+        return main;
+    }
+
+    private static String setting(Properties overrides, String key, String env, String dflt) {
+        String value = overrides.getProperty(key, System.getProperty(key, System.getenv(env)));
+        return value == null || value.isBlank() ? dflt : value;
+    }
+}

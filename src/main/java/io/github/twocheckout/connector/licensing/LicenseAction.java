@@ -1,0 +1,40 @@
+package io.github.twocheckout.connector.licensing;
+
+import java.util.Set;
+
+/**
+ * What a notification can do to the licenses of an order line, with the statuses it applies to.
+ * {@code parkWhenMissing}: a change that refers to an order we have no license for yet is parked
+ * and applied when the order arrives; a fraud failure or decline for an order we never licensed
+ * simply has nothing to do.
+ */
+public enum LicenseAction {
+    REVOKE_REFUND("REVOKED", "REVOKED", "refunded", Set.of("ACTIVE", "PAST_DUE", "SUSPENDED", "EXPIRED"), true, false),
+    SUSPEND_REFUND("SUSPENDED", "SUSPENDED", "refunded", Set.of("ACTIVE", "PAST_DUE"), true, false),
+    NOTE_REFUND("REFUND_NOTED", null, "refunded", Set.of(), true, false),
+    REVOKE_FRAUD("REVOKED", "REVOKED", "fraud review failed", Set.of("ACTIVE", "PAST_DUE", "SUSPENDED", "EXPIRED"), false, false),
+    REVOKE_DECLINED("REVOKED", "REVOKED", "invoice declined", Set.of("ACTIVE", "PAST_DUE", "SUSPENDED", "EXPIRED"), false, false),
+    PAST_DUE("PAST_DUE", "PAST_DUE", "renewal payment failed", Set.of("ACTIVE"), true, false),
+    SUSPEND_UNPAID("SUSPENDED", "SUSPENDED", "renewal payment failed", Set.of("ACTIVE", "PAST_DUE"), true, false),
+    STOP_RENEWALS("RENEWALS_STOPPED", null, "recurring billing stopped", Set.of(), true, true),
+    REVOKE_STOPPED("REVOKED", "REVOKED", "recurring billing stopped", Set.of("ACTIVE", "PAST_DUE", "SUSPENDED"), true, true),
+    COMPLETE_RENEWALS("RENEWALS_COMPLETE", null, "billing schedule complete", Set.of(), true, true),
+    REINSTATE("REINSTATED", "ACTIVE", "recurring billing restarted", Set.of("PAST_DUE", "SUSPENDED", "EXPIRED"), true, false);
+
+    final String event;
+    final String targetStatus;
+    final String reason;
+    final Set<String> from;
+    final boolean parkWhenMissing;
+    final boolean stopsRenewing;
+
+    LicenseAction(String event, String targetStatus, String reason, Set<String> from, boolean parkWhenMissing,
+                  boolean stopsRenewing) {
+        this.event = event;
+        this.targetStatus = targetStatus;
+        this.reason = reason;
+        this.from = from;
+        this.parkWhenMissing = parkWhenMissing;
+        this.stopsRenewing = stopsRenewing;
+    }
+}

@@ -1,0 +1,244 @@
+package io.github.twocheckout.connector.licensing;
+
+import io.github.twocheckout.connector.storage.StoredNotification;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.Period;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The license table and its audit trail. Licenses are keyed by (vendor, order, product mapping,
+ * unit), so issuing is idempotent under retries, replays and concurrent deliveries from several
+ * channels; every change writes a license_event whose key makes it happen once.
+ */
+public class LicenseLedger {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final LicenseCodeGenerator generator;
+
+    public LicenseLedger(DataSource dataSource, LicenseCodeGenerator generator) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.generator = generator;
+    }
+
+    /** Issues the licenses of a line (one per unit, or one for the line), or returns those that exist. */
+    public List<String> issue(@Body OrderLine line, @Variable("product") Map<String, Object> productRow,
+                              @Variable("notification") StoredNotification notification,
+                              @Variable("report") ProcessingReport report) {
+        ProductLicense product = ProductLicense.from(productRow);
+        boolean test = line.isTest() || product.testingMode();
+        int units = product.perUnit() ? line.getQuantity() : 1;
+        Instant now = Instant.now();
+        Timestamp expires = product.subscription() ? expiry(now, product.renewalPeriod(line.getRecurrence())) : null;
+        int[] created = {0};
+        List<String> codes = tx.execute(status -> {
+            for (int u = 1; u <= units; u++) {
+                int unitNo = product.perUnit() ? u : 0;
+                String code = generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(), product.productName(),
+                        product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test));
+                List<Long> ids = jdbc.queryForList("""
+                        INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, order_ref, unit_no, quantity,
+                                             subscription_ref, customer_name, customer_email, status, renewing, test,
+                                             issued_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
+                        ON CONFLICT (vendor_id, order_ref, product_mapping_id, unit_no) DO NOTHING
+                        RETURNING id""", Long.class,
+                        code, notification.getVendorId(), product.connectorId(), product.mappingId(), line.getOrderRef(),
+                        unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(), line.getCustomerName(),
+                        line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires);
+                if (!ids.isEmpty()) {
+                    created[0]++;
+                    event(ids.get(0), notification.getId(), "ISSUED", "ISSUED", null, "ACTIVE",
+                            (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType());
+                }
+            }
+            return jdbc.queryForList("""
+                    SELECT code FROM license WHERE vendor_id = ? AND order_ref = ? AND product_mapping_id = ?
+                    ORDER BY unit_no""", String.class, notification.getVendorId(), line.getOrderRef(), product.mappingId());
+        });
+        report.issued(product, line, codes, created[0]);
+        return codes;
+    }
+
+    /** Applies a status change to the licenses of a line, once per notification. */
+    public int apply(@Body OrderLine line, @Variable("product") Map<String, Object> productRow,
+                     @Variable("notification") StoredNotification notification,
+                     @Variable("report") ProcessingReport report, LicenseAction action) {
+        ProductLicense product = ProductLicense.from(productRow);
+        int[] found = {0};
+        Integer changed = tx.execute(status -> {
+            List<Map<String, Object>> licenses = lockLicenses(notification.getVendorId(), line.getOrderRef(), product.mappingId());
+            found[0] = licenses.size();
+            int n = 0;
+            for (Map<String, Object> license : licenses) {
+                long id = ((Number) license.get("id")).longValue();
+                String from = (String) license.get("status");
+                boolean reinstatable = action == LicenseAction.REINSTATE && "REVOKED".equals(from)
+                        && LicenseAction.REVOKE_STOPPED.reason.equals(license.get("status_reason"));
+                boolean statusChange = action.targetStatus != null && (action.from.contains(from) || reinstatable);
+                boolean recordOnly = action.targetStatus == null;
+                if (!statusChange && !recordOnly) {
+                    continue;
+                }
+                String to = statusChange ? action.targetStatus : from;
+                if (!event(id, notification.getId(), action.event, action.event + ":" + notification.getId(), from, to, action.reason)) {
+                    continue;
+                }
+                jdbc.update("""
+                        UPDATE license SET status = ?, status_reason = ?, renewing = renewing AND NOT ?, updated_at = now()
+                        WHERE id = ?""", to, statusChange ? action.reason : license.get("status_reason"), action.stopsRenewing, id);
+                n++;
+            }
+            return n;
+        });
+        if (found[0] == 0) {
+            String what = "no license for order " + line.getOrderRef() + " product " + line.getProductRef();
+            if (action.parkWhenMissing) {
+                report.park(what + " yet (" + action.reason + "); applied when the order's licenses are issued");
+            } else {
+                report.note(what + ": nothing to " + action.event.toLowerCase().replace('_', ' ') + " (" + action.reason + ")");
+            }
+        } else {
+            report.changed(product, line, action, changed == null ? 0 : changed, found[0]);
+        }
+        return changed == null ? 0 : changed;
+    }
+
+    public int revokeForRefund(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                               @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.REVOKE_REFUND);
+    }
+
+    public int suspendForRefund(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                                @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.SUSPEND_REFUND);
+    }
+
+    public int noteRefund(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                          @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.NOTE_REFUND);
+    }
+
+    public int revokeForFraud(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                              @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.REVOKE_FRAUD);
+    }
+
+    public int revokeForDecline(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                                @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.REVOKE_DECLINED);
+    }
+
+    public int markPastDue(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                           @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.PAST_DUE);
+    }
+
+    public int suspendUnpaid(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                             @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.SUSPEND_UNPAID);
+    }
+
+    public int stopRenewals(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                            @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.STOP_RENEWALS);
+    }
+
+    public int revokeStopped(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                             @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.REVOKE_STOPPED);
+    }
+
+    public int completeRenewals(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                                @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.COMPLETE_RENEWALS);
+    }
+
+    public int reinstate(@Body OrderLine line, @Variable("product") Map<String, Object> product,
+                         @Variable("notification") StoredNotification n, @Variable("report") ProcessingReport r) {
+        return apply(line, product, n, r, LicenseAction.REINSTATE);
+    }
+
+    /**
+     * Extends the licenses of a subscription line by one recurrence, once per invoice: 2Checkout
+     * re-sends a successful installment identically, and each invoice pays for exactly one period.
+     */
+    public int renew(@Body OrderLine line, @Variable("product") Map<String, Object> productRow,
+                     @Variable("notification") StoredNotification notification,
+                     @Variable("report") ProcessingReport report) {
+        ProductLicense product = ProductLicense.from(productRow);
+        Period period = product.renewalPeriod(line.getRecurrence());
+        if (period == null) {
+            report.note("renewal for " + product.productName() + " ignored: the product is perpetual and no recurrence was sent");
+            return 0;
+        }
+        int[] found = {0};
+        String[] until = {null};
+        Integer renewed = tx.execute(status -> {
+            List<Map<String, Object>> licenses = lockLicenses(notification.getVendorId(), line.getOrderRef(), product.mappingId());
+            found[0] = licenses.size();
+            int n = 0;
+            for (Map<String, Object> license : licenses) {
+                long id = ((Number) license.get("id")).longValue();
+                String from = (String) license.get("status");
+                if ("REVOKED".equals(from)) {
+                    continue;
+                }
+                Timestamp current = (Timestamp) license.get("expires_at");
+                Instant base = current == null ? Instant.now() : current.toInstant();
+                Timestamp next = expiry(base, period);
+                if (!event(id, notification.getId(), "RENEWED", "RENEWED:invoice:" + line.getInvoiceId(), from, "ACTIVE",
+                        "invoice " + line.getInvoiceId() + ", expires " + next.toInstant())) {
+                    continue;
+                }
+                jdbc.update("""
+                        UPDATE license SET status = 'ACTIVE', status_reason = NULL, expires_at = ?, renewing = TRUE,
+                               updated_at = now() WHERE id = ?""", next, id);
+                until[0] = next.toInstant().toString();
+                n++;
+            }
+            return n;
+        });
+        if (found[0] == 0) {
+            report.park("no license for order " + line.getOrderRef() + " product " + line.getProductRef()
+                    + " yet (renewal, invoice " + line.getInvoiceId() + "); applied when the order's licenses are issued");
+            return 0;
+        }
+        report.renewed(product, line, renewed == null ? 0 : renewed, found[0], until[0]);
+        return renewed == null ? 0 : renewed;
+    }
+
+    private List<Map<String, Object>> lockLicenses(Long vendorId, String orderRef, long mappingId) {
+        return jdbc.queryForList("""
+                SELECT id, status, status_reason, expires_at FROM license
+                WHERE vendor_id = ? AND order_ref = ? AND product_mapping_id = ?
+                ORDER BY unit_no FOR UPDATE""", vendorId, orderRef, mappingId);
+    }
+
+    /** Writes an audit event; false when an event with that key exists (the change happened before). */
+    private boolean event(long licenseId, long notificationId, String event, String key, String from, String to, String detail) {
+        return !jdbc.queryForList("""
+                INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (license_id, event_key) DO NOTHING RETURNING id""", Long.class,
+                licenseId, notificationId, event, key, from, to, detail).isEmpty();
+    }
+
+    private static Timestamp expiry(Instant from, Period period) {
+        if (period == null) {
+            return null;
+        }
+        return Timestamp.from(OffsetDateTime.ofInstant(from, ZoneOffset.UTC).plus(period).toInstant());
+    }
+}

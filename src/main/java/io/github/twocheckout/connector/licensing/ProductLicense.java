@@ -1,0 +1,57 @@
+package io.github.twocheckout.connector.licensing;
+
+import java.time.Period;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The license parameters of one product mapping together with its connector's settings, read from
+ * the row the product-enrich route looked up.
+ */
+public record ProductLicense(long mappingId, long connectorId, String connectorName, boolean connectorEnabled,
+                             boolean testingMode, String productName, String edition, boolean subscription,
+                             Period duration, int maxActivations, boolean perUnit, String codePrefix,
+                             String vendorCode) {
+
+    private static final Pattern RECURRENCE = Pattern.compile("(\\d+)\\s*(day|week|month|year)s?", Pattern.CASE_INSENSITIVE);
+
+    public static ProductLicense from(Map<String, Object> row) {
+        String duration = (String) row.get("duration");
+        return new ProductLicense(
+                ((Number) row.get("mapping_id")).longValue(),
+                ((Number) row.get("connector_id")).longValue(),
+                (String) row.get("connector_name"),
+                Boolean.TRUE.equals(row.get("connector_enabled")),
+                "testing".equals(row.get("mode")),
+                (String) row.get("product_name"),
+                (String) row.get("edition"),
+                "subscription".equals(row.get("license_type")),
+                duration == null ? null : Period.parse(duration),
+                ((Number) row.get("max_activations")).intValue(),
+                !"per_line".equals(row.get("code_mode")),
+                (String) row.get("code_prefix"),
+                (String) row.get("vendor_code"));
+    }
+
+    /**
+     * The period a renewal adds: the recurrence 2Checkout states for the line ("1 Year", "6 Month")
+     * when it can be read, otherwise the mapping's duration.
+     */
+    public Period renewalPeriod(String recurrence) {
+        if (recurrence != null) {
+            Matcher m = RECURRENCE.matcher(recurrence.trim());
+            if (m.matches()) {
+                int n = Integer.parseInt(m.group(1));
+                return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                    case "day" -> Period.ofDays(n);
+                    case "week" -> Period.ofWeeks(n);
+                    case "month" -> Period.ofMonths(n);
+                    default -> Period.ofYears(n);
+                };
+            }
+        }
+        return duration;
+    }
+}

@@ -1,0 +1,48 @@
+package io.github.twocheckout.connector.mail;
+
+import jakarta.mail.Message.RecipientType;
+import jakarta.mail.Session;
+import jakarta.mail.internet.InternetAddress;
+import jakarta.mail.internet.MimeMessage;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Date;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The default mail transport when no SMTP server is configured: each email is written as an .eml
+ * file (open it with any mail client) under the data directory, so a fresh checkout runs without
+ * a mail server and nothing is lost.
+ */
+public class EmlFileWriter {
+
+    private String directory = "data/mail";
+
+    public Path write(Exchange exchange) throws Exception {
+        Message in = exchange.getMessage();
+        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()));
+        mime.setFrom(new InternetAddress(in.getHeader("From", String.class)));
+        mime.setRecipients(RecipientType.TO, InternetAddress.parse(in.getHeader("To", String.class)));
+        mime.setSubject(in.getHeader("Subject", String.class), "UTF-8");
+        mime.setText(in.getBody(String.class), "UTF-8");
+        mime.setSentDate(new Date());
+        mime.saveChanges();
+        Path dir = Path.of(directory);
+        Files.createDirectories(dir);
+        Path file = dir.resolve(Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID().toString().substring(0, 8) + ".eml");
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
+            mime.writeTo(out);
+        }
+        return file;
+    }
+
+    public void setDirectory(String directory) {
+        this.directory = directory;
+    }
+}

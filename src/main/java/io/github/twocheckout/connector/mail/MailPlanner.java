@@ -1,0 +1,85 @@
+package io.github.twocheckout.connector.mail;
+
+import io.github.twocheckout.connector.licensing.ProcessingReport;
+import io.github.twocheckout.connector.storage.StoredNotification;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Decides who is told what. Success: the vendor's contact and the connector's recipients, when the
+ * connector asks for it. Errors: the same people when the connector is known, otherwise the
+ * operator's support address. The buyer is never written to: 2Checkout delivers the codes.
+ */
+public class MailPlanner {
+
+    private final JdbcTemplate jdbc;
+    private String supportAddress = "support@localhost";
+
+    public MailPlanner(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    /** One email per connector that issued codes in this run and asks to be told. */
+    public List<VendorMail> successMails(@Variable("notification") StoredNotification notification,
+                                         @Variable("report") ProcessingReport report) {
+        List<VendorMail> mails = new ArrayList<>();
+        for (ProcessingReport.Issued issued : report.getIssued()) {
+            Map<String, Object> c = connector(issued.getConnectorId());
+            if (c == null || !Boolean.TRUE.equals(c.get("email_on_success"))) {
+                continue;
+            }
+            mails.add(new VendorMail(recipients(c), (String) c.get("vendor_name"), issued.getConnectorName(),
+                    notification.getId(), notification.getChannel(), notification.getMessageType(),
+                    notification.getOrderRef(), issued.getLines(), null, issued.isTest()));
+        }
+        return mails;
+    }
+
+    /** The error email for a notification that failed (business error or dead letter). */
+    public VendorMail errorMail(@Variable("notification") StoredNotification notification,
+                                @Variable("report") ProcessingReport report, @Variable("failureReason") String failureReason) {
+        Long connectorId = report == null ? null : report.getErrorConnectorId();
+        String reason = failureReason != null ? failureReason : report == null ? "unknown error" : report.getErrorText();
+        Map<String, Object> c = connectorId == null ? null : connector(connectorId);
+        return new VendorMail(c == null ? List.of(supportAddress) : recipients(c), c == null ? null : (String) c.get("vendor_name"),
+                c == null ? null : (String) c.get("name"), notification.getId(), notification.getChannel(),
+                notification.getMessageType(), notification.getOrderRef(),
+                report == null ? List.of() : List.of(report.getSummary()), reason, false);
+    }
+
+    /** The email about a call that was answered 4xx: the sender is not trusted, so support is told. */
+    public VendorMail rejectionMail(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return new VendorMail(List.of(supportAddress), null, null, exchange.getVariable("notificationId", Long.class),
+                exchange.getVariable("channel", String.class), null, null,
+                List.of("answered HTTP " + status + " to " + exchange.getVariable("remoteAddress", String.class)),
+                exchange.getVariable("rejectionReason", String.class), false);
+    }
+
+    private Map<String, Object> connector(long connectorId) {
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT c.name, c.email_on_success, c.recipients, v.contact_email, v.name AS vendor_name
+                FROM connector c JOIN vendor v ON v.id = c.vendor_id WHERE c.id = ?""", connectorId);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    private static List<String> recipients(Map<String, Object> connector) {
+        Set<String> to = new LinkedHashSet<>();
+        to.add(((String) connector.get("contact_email")).trim());
+        Arrays.stream(((String) connector.get("recipients")).split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).forEach(to::add);
+        return new ArrayList<>(to);
+    }
+
+    public void setSupportAddress(String supportAddress) {
+        this.supportAddress = supportAddress;
+    }
+}

@@ -1,0 +1,228 @@
+package io.github.twocheckout.connector.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import io.github.twocheckout.connector.licensing.OrderLine;
+
+/**
+ * A legacy INS notification as the connector reads it. Field names are those of the INS parameter
+ * list (2checkout-protocols.md section 1.3).
+ */
+public final class InsMessage {
+
+    private static final String[] REQUIRED = {"message_type", "vendor_id", "sale_id", "invoice_id", "md5_hash"};
+
+    private final FormBody form;
+    private final List<InsItem> items;
+
+    private InsMessage(FormBody form, List<InsItem> items) {
+        this.form = form;
+        this.items = items;
+    }
+
+    /** Parses and checks the fields every INS message carries; 400 material otherwise. */
+    public static InsMessage parse(String raw) {
+        FormBody form = FormBody.parse(raw);
+        List<String> missing = new ArrayList<>();
+        for (String name : REQUIRED) {
+            String v = form.first(name);
+            if (v == null || v.isBlank()) {
+                missing.add(name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MalformedNotificationException("missing required field(s): " + String.join(", ", missing));
+        }
+        for (String name : REQUIRED) {
+            if (form.count(name) > 1) {
+                throw new MalformedNotificationException("field '" + name + "' posted more than once");
+            }
+        }
+        return new InsMessage(form, readItems(form));
+    }
+
+    private static List<InsItem> readItems(FormBody form) {
+        int count;
+        String declared = form.first("item_count");
+        if (declared != null && !declared.isBlank()) {
+            try {
+                count = Integer.parseInt(declared.trim());
+            } catch (NumberFormatException e) {
+                throw new MalformedNotificationException("item_count is not a number");
+            }
+            if (count < 0 || count > 1000) {
+                throw new MalformedNotificationException("item_count out of range");
+            }
+        } else {
+            count = 0;
+            while (form.first("item_id_" + (count + 1)) != null) {
+                count++;
+            }
+        }
+        List<InsItem> items = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            String id = form.first("item_id_" + i);
+            if (id == null || id.isBlank()) {
+                throw new MalformedNotificationException("item_id_" + i + " missing (item_count=" + count + ")");
+            }
+            items.add(new InsItem(i, id.trim(), form.first("item_name_" + i), form.first("item_type_" + i),
+                    form.first("item_duration_" + i), form.first("item_recurrence_" + i),
+                    form.first("item_rec_status_" + i), form.first("item_list_amount_" + i),
+                    quantity(form.first("item_quantity_" + i), i)));
+        }
+        return List.copyOf(items);
+    }
+
+    // The legacy INS parameter list has no quantity; an item_quantity_# field is honoured when sent.
+    private static int quantity(String value, int index) {
+        if (value == null || value.isBlank()) {
+            return 1;
+        }
+        try {
+            int q = Integer.parseInt(value.trim());
+            if (q < 1 || q > 1000) {
+                throw new MalformedNotificationException("item_quantity_" + index + " out of range");
+            }
+            return q;
+        } catch (NumberFormatException e) {
+            throw new MalformedNotificationException("item_quantity_" + index + " is not a number");
+        }
+    }
+
+    public String field(String name) {
+        return form.first(name);
+    }
+
+    public String getMessageType() {
+        return form.first("message_type").trim();
+    }
+
+    public String getMessageId() {
+        String id = form.first("message_id");
+        return id == null || id.isBlank() ? null : id.trim();
+    }
+
+    public String getVendorId() {
+        return form.first("vendor_id");
+    }
+
+    public String getSaleId() {
+        return form.first("sale_id");
+    }
+
+    public String getInvoiceId() {
+        return form.first("invoice_id");
+    }
+
+    public String getMd5Hash() {
+        return form.first("md5_hash");
+    }
+
+    /** The order this message belongs to: the current platform's order_ref when sent, else sale_id. */
+    public String getOrderRef() {
+        String ref = form.first("order_ref");
+        return ref == null || ref.isBlank() ? getSaleId().trim() : ref.trim();
+    }
+
+    public String getFraudStatus() {
+        return lower(form.first("fraud_status"));
+    }
+
+    public String getInvoiceStatus() {
+        return lower(form.first("invoice_status"));
+    }
+
+    public String getShipStatus() {
+        return lower(form.first("ship_status"));
+    }
+
+    /** Demo sales never produce live licenses. */
+    public boolean isDemo() {
+        String demo = form.first("demo");
+        return demo != null && (demo.equalsIgnoreCase("Y") || demo.equals("1") || demo.equalsIgnoreCase("true"));
+    }
+
+    public String getCustomerName() {
+        String name = form.first("customer_name");
+        if (name == null || name.isBlank()) {
+            String first = form.first("customer_first_name");
+            String last = form.first("customer_last_name");
+            name = ((first == null ? "" : first) + " " + (last == null ? "" : last)).trim();
+        }
+        return name.isEmpty() ? null : name;
+    }
+
+    public String getCustomerEmail() {
+        return form.first("customer_email");
+    }
+
+    public List<InsItem> getItems() {
+        return items;
+    }
+
+    /** Items billed in this message (REFUND_ISSUED carries the refunded line as item_type=refund). */
+    public List<InsItem> getBilledItems() {
+        return items.stream().filter(i -> !i.isRefund()).toList();
+    }
+
+    public List<InsItem> getRefundedItems() {
+        List<InsItem> refunds = items.stream().filter(InsItem::isRefund).toList();
+        return refunds.isEmpty() ? items : refunds;
+    }
+
+    /** Every item as an order line. */
+    public List<OrderLine> getLines() {
+        return items.stream().map(this::line).toList();
+    }
+
+    /** The billed items (not refund lines) as order lines. */
+    public List<OrderLine> getBilledLines() {
+        return getBilledItems().stream().map(this::line).toList();
+    }
+
+    /** The refunded items as order lines. */
+    public List<OrderLine> getRefundLines() {
+        return getRefundedItems().stream().map(this::line).toList();
+    }
+
+    private OrderLine line(InsItem item) {
+        return new OrderLine(getOrderRef(), getInvoiceId() == null ? null : getInvoiceId().trim(), item.productId(),
+                item.name(), item.quantity(), item.recurrence(), getCustomerName(), getCustomerEmail(), isDemo(), null);
+    }
+
+    /**
+     * Identity of the business event, so that a re-sent message with a new message_id (or retries that
+     * differ only in timestamp) is recognised as the same event: type, sale, invoice, the status it
+     * reports and the items it concerns.
+     */
+    public String getEventKey() {
+        StringBuilder key = new StringBuilder(getMessageType()).append('|').append(getSaleId()).append('|').append(getInvoiceId());
+        switch (getMessageType()) {
+            case "FRAUD_STATUS_CHANGED" -> key.append("|fraud=").append(getFraudStatus());
+            case "INVOICE_STATUS_CHANGED" -> key.append("|invoice=").append(getInvoiceStatus());
+            case "SHIP_STATUS_CHANGED" -> key.append("|ship=").append(getShipStatus())
+                    .append('|').append(form.first("ship_tracking_number"));
+            default -> { }
+        }
+        for (InsItem item : items) {
+            key.append('|').append(item.productId()).append(':').append(item.type()).append(':').append(item.listAmount());
+        }
+        return sha256(key.toString());
+    }
+
+    private static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,119 @@
+package io.github.twocheckout.connector.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+/**
+ * Reads the raw request body of a platform-http consumer declared with {@code useBodyHandler=false}.
+ * The signature of every 2Checkout channel is computed over the exact posted bytes, which Camel's
+ * default form handling throws away. The body becomes the wire string; variables {@code rawBody},
+ * {@code remoteAddress} and {@code contentType} keep what later steps and the error handlers need,
+ * because request headers are removed right after this step.
+ */
+public class RawBodyReader implements Processor {
+
+    private long maxBytes = 64 * 1024;
+    private long timeoutMillis = 30_000;
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Object body = exchange.getMessage().getBody();
+        if (!(body instanceof HttpServerRequest request)) {
+            // Not an HTTP call (a replay or a direct test): the body already is the raw text.
+            String raw = exchange.getMessage().getBody(String.class);
+            exchange.setVariable("rawBody", raw);
+            return;
+        }
+        String contentType = request.getHeader("Content-Type");
+        exchange.setVariable("contentType", contentType);
+        exchange.setVariable("remoteAddress", request.remoteAddress() == null ? null : request.remoteAddress().host());
+        exchange.setVariable("rawBody", "");
+        exchange.getMessage().setBody("");
+
+        String declaredLength = request.getHeader("Content-Length");
+        if (declaredLength != null && parseLength(declaredLength) > maxBytes) {
+            request.resume();
+            throw new PayloadTooLargeException(maxBytes);
+        }
+
+        Buffer collected = Buffer.buffer();
+        AtomicBoolean tooLarge = new AtomicBoolean();
+        CompletableFuture<Buffer> done = new CompletableFuture<>();
+        request.handler(chunk -> {
+            if (tooLarge.get() || collected.length() + chunk.length() > maxBytes) {
+                tooLarge.set(true); // keep draining the connection, but stop keeping bytes
+            } else {
+                collected.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(done::completeExceptionally);
+        request.endHandler(v -> done.complete(collected));
+        request.resume();
+        Buffer bytes;
+        try {
+            bytes = done.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new MalformedNotificationException("the request body did not arrive within " + timeoutMillis + " ms");
+        }
+        if (tooLarge.get()) {
+            exchange.getMessage().setBody(bytes.toString(StandardCharsets.UTF_8));
+            exchange.setVariable("rawBody", exchange.getMessage().getBody());
+            throw new PayloadTooLargeException(maxBytes);
+        }
+
+        String raw = bytes.toString(StandardCharsets.UTF_8).replace('\0', '\uFFFD');
+        exchange.getMessage().setBody(raw);
+        exchange.setVariable("rawBody", raw);
+
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            throw new UnsupportedContentTypeException(contentType);
+        }
+        if (!isStrictUtf8(bytes.getBytes())) {
+            throw new MalformedNotificationException("the body is not valid UTF-8");
+        }
+    }
+
+    private static boolean isStrictUtf8(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return false;
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static long parseLength(String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    public void setMaxBytes(long maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    public void setTimeoutMillis(long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+}

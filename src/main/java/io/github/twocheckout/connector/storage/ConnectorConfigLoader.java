@@ -1,0 +1,234 @@
+package io.github.twocheckout.connector.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Upserts vendors, connectors and product mappings from the connector configuration file
+ * (config/connectors.yaml) at start, in one transaction: a broken file changes nothing and stops
+ * the start with a message naming the entry. Values may be written {@code ${env:NAME}} or
+ * {@code ${env:NAME:-default}} so that secrets stay out of the file.
+ */
+public class ConnectorConfigLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorConfigLoader.class);
+    private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+
+    private final DataSource dataSource;
+    private String file = "config/connectors.yaml";
+
+    public ConnectorConfigLoader(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public void load() throws Exception {
+        String text;
+        String path = file;
+        if (file.startsWith("classpath:")) {
+            try (var in = getClass().getClassLoader().getResourceAsStream(file.substring("classpath:".length()))) {
+                if (in == null) {
+                    LOG.warn("No connector configuration at {}; vendors and connectors stay as they are in the database", file);
+                    return;
+                }
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        } else {
+            Path p = Path.of(file.startsWith("file:") ? file.substring(5) : file);
+            if (!Files.exists(p)) {
+                LOG.warn("No connector configuration file at {}; vendors and connectors stay as they are in the database", p.toAbsolutePath());
+                return;
+            }
+            text = Files.readString(p, StandardCharsets.UTF_8);
+        }
+        Object root = new Load(LoadSettings.builder().build()).loadFromString(text);
+        List<Map<String, Object>> vendors = list(asMap(root, "the file").get("vendors"), "vendors");
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(tx -> {
+            int connectors = 0;
+            int products = 0;
+            for (Map<String, Object> v : vendors) {
+                String vendorCode = required(v, "code", "vendor");
+                String where = "vendor '" + vendorCode + "'";
+                Long vendorId = jdbc.queryForObject("""
+                        INSERT INTO vendor (code, name, ins_vendor_id, merchant_code, secret_word, secret_word_previous,
+                                            secret_key, secret_key_previous, contact_email, allow_md5_only)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, ins_vendor_id = EXCLUDED.ins_vendor_id,
+                            merchant_code = EXCLUDED.merchant_code, secret_word = EXCLUDED.secret_word,
+                            secret_word_previous = EXCLUDED.secret_word_previous, secret_key = EXCLUDED.secret_key,
+                            secret_key_previous = EXCLUDED.secret_key_previous, contact_email = EXCLUDED.contact_email,
+                            allow_md5_only = EXCLUDED.allow_md5_only, updated_at = now()
+                        RETURNING id""", Long.class,
+                        vendorCode, string(v, "name", vendorCode), string(v, "insVendorId", null),
+                        string(v, "merchantCode", null), string(v, "secretWord", null),
+                        string(v, "secretWordPrevious", null), string(v, "secretKey", null),
+                        string(v, "secretKeyPrevious", null), required(v, "contactEmail", where),
+                        bool(v, "allowMd5Only", false));
+                for (Map<String, Object> c : list(v.get("connectors"), where + " connectors")) {
+                    String connectorCode = required(c, "code", where + " connector");
+                    String cwhere = where + " connector '" + connectorCode + "'";
+                    Object recipients = c.get("recipients");
+                    String recipientList = recipients instanceof List<?> l
+                            ? String.join(",", l.stream().map(o -> expand(String.valueOf(o))).toList())
+                            : string(c, "recipients", "");
+                    Long connectorId = jdbc.queryForObject("""
+                            INSERT INTO connector (vendor_id, code, name, enabled, mode, email_on_success, recipients,
+                                                   refund_policy, failed_renewal_policy, stopped_policy,
+                                                   issue_before_fraud_review, code_prefix)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            ON CONFLICT (vendor_id, code) DO UPDATE SET name = EXCLUDED.name, enabled = EXCLUDED.enabled,
+                                mode = EXCLUDED.mode, email_on_success = EXCLUDED.email_on_success,
+                                recipients = EXCLUDED.recipients, refund_policy = EXCLUDED.refund_policy,
+                                failed_renewal_policy = EXCLUDED.failed_renewal_policy,
+                                stopped_policy = EXCLUDED.stopped_policy,
+                                issue_before_fraud_review = EXCLUDED.issue_before_fraud_review,
+                                code_prefix = EXCLUDED.code_prefix, updated_at = now()
+                            RETURNING id""", Long.class,
+                            vendorId, connectorCode, string(c, "name", connectorCode), bool(c, "enabled", true),
+                            string(c, "mode", "live"), bool(c, "emailOnSuccess", false), recipientList,
+                            string(c, "refundPolicy", "revoke"), string(c, "failedRenewalPolicy", "past_due"),
+                            string(c, "stoppedPolicy", "keep_until_expiry"), bool(c, "issueBeforeFraudReview", false),
+                            string(c, "codePrefix", ""));
+                    connectors++;
+                    for (Map<String, Object> p : list(c.get("products"), cwhere + " products")) {
+                        upsertProduct(jdbc, vendorId, connectorId, p, cwhere);
+                        products++;
+                    }
+                }
+            }
+            LOG.info("Connector configuration {} loaded: {} vendor(s), {} connector(s), {} product mapping(s)",
+                    path, vendors.size(), connectors, products);
+        });
+    }
+
+    private void upsertProduct(JdbcTemplate jdbc, long vendorId, long connectorId, Map<String, Object> p, String where) {
+        String productId = string(p, "productId", null);
+        String productCode = string(p, "productCode", null);
+        if (productId == null && productCode == null) {
+            throw new IllegalArgumentException(where + ": a product needs productId or productCode");
+        }
+        String pwhere = where + " product '" + (productCode != null ? productCode : productId) + "'";
+        String licenseType = string(p, "licenseType", "perpetual");
+        String duration = string(p, "duration", null);
+        if (duration != null) {
+            java.time.Period.parse(duration); // fails with the offending text
+        }
+        List<Long> existing = jdbc.queryForList(
+                "SELECT id FROM product_mapping WHERE vendor_id = ? AND (product_id = ? OR product_code = ?)",
+                Long.class, vendorId, productId, productCode);
+        if (existing.size() > 1) {
+            throw new IllegalArgumentException(pwhere + ": productId and productCode match two different mappings");
+        }
+        Object[] values = {connectorId, productId, productCode, string(p, "name", productCode != null ? productCode : productId),
+                string(p, "edition", ""), licenseType, duration, intValue(p, "maxActivations", 1),
+                string(p, "codeMode", "per_unit")};
+        int[] types = {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
+                Types.VARCHAR, Types.INTEGER, Types.VARCHAR};
+        try {
+            if (existing.isEmpty()) {
+                jdbc.update("""
+                        INSERT INTO product_mapping (connector_id, product_id, product_code, name, edition, license_type,
+                                                     duration, max_activations, code_mode, vendor_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", append(values, vendorId), append(types, Types.BIGINT));
+            } else {
+                jdbc.update("""
+                        UPDATE product_mapping SET connector_id = ?, product_id = ?, product_code = ?, name = ?, edition = ?,
+                            license_type = ?, duration = ?, max_activations = ?, code_mode = ?, updated_at = now()
+                        WHERE id = ?""", append(values, existing.get(0)), append(types, Types.BIGINT));
+            }
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(pwhere + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Object[] append(Object[] values, Object last) {
+        Object[] copy = java.util.Arrays.copyOf(values, values.length + 1);
+        copy[values.length] = last;
+        return copy;
+    }
+
+    private static int[] append(int[] types, int last) {
+        int[] copy = java.util.Arrays.copyOf(types, types.length + 1);
+        copy[types.length] = last;
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o, String where) {
+        if (!(o instanceof Map)) {
+            throw new IllegalArgumentException(where + " must be a mapping");
+        }
+        return (Map<String, Object>) o;
+    }
+
+    private static List<Map<String, Object>> list(Object o, String where) {
+        if (o == null) {
+            return List.of();
+        }
+        if (!(o instanceof List<?> l)) {
+            throw new IllegalArgumentException(where + " must be a list");
+        }
+        return l.stream().map(e -> asMap(e, "an entry of " + where)).toList();
+    }
+
+    private static String required(Map<String, Object> m, String key, String where) {
+        String v = string(m, key, null);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(where + ": '" + key + "' is required");
+        }
+        return v;
+    }
+
+    private static String string(Map<String, Object> m, String key, String dflt) {
+        Object v = m.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        String s = expand(String.valueOf(v));
+        return s.isEmpty() && dflt == null ? null : s;
+    }
+
+    private static boolean bool(Map<String, Object> m, String key, boolean dflt) {
+        Object v = m.get(key);
+        return v == null ? dflt : Boolean.parseBoolean(expand(String.valueOf(v)));
+    }
+
+    private static int intValue(Map<String, Object> m, String key, int dflt) {
+        Object v = m.get(key);
+        return v == null ? dflt : Integer.parseInt(expand(String.valueOf(v)).trim());
+    }
+
+    /** Replaces ${env:NAME} and ${env:NAME:-default}; an unset variable without default becomes empty. */
+    static String expand(String value) {
+        Matcher m = ENV.matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String env = System.getenv(m.group(1));
+            String replacement = env != null ? env : (m.group(3) != null ? m.group(3) : "");
+            if (env == null && m.group(3) == null) {
+                LOG.warn("Environment variable {} is not set", m.group(1));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    public void setFile(String file) {
+        this.file = file;
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.twocheckout.connector.storage;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connector's PostgreSQL, as one pooled DataSource: an external server when {@code url} is set,
+ * otherwise an embedded server whose data lives in {@code dataDir/postgres} across restarts. The
+ * embedded server runs with fsync and synchronous_commit on, because an acknowledged notification
+ * must survive a crash. The schema is brought up to date by Flyway before anything uses it.
+ */
+public class ConnectorDataSource implements DataSource, AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ConnectorDataSource.class);
+
+    private String url = "";
+    private String username = "";
+    private String password = "";
+    private String dataDir = "data";
+    private int embeddedPort;
+    private int poolSize = 10;
+    private long connectionTimeoutMillis = 3000;
+
+    private EmbeddedPostgres embedded;
+    private HikariDataSource pool;
+
+    public synchronized void start() throws Exception {
+        if (pool != null) {
+            return;
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("connector-db");
+        if (url == null || url.isBlank()) {
+            Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
+            Files.createDirectories(dir);
+            embedded = EmbeddedPostgres.builder()
+                    .setDataDirectory(dir)
+                    .setCleanDataDirectory(false)
+                    .setPort(embeddedPort)
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .start();
+            config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+            config.setUsername("postgres");
+            LOG.info("Embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
+        } else {
+            config.setJdbcUrl(url);
+            if (username != null && !username.isBlank()) {
+                config.setUsername(username);
+            }
+            if (password != null && !password.isEmpty()) {
+                config.setPassword(password);
+            }
+        }
+        config.setMaximumPoolSize(poolSize);
+        // Fail fast while the database is away, so callers answer 503 instead of hanging.
+        config.setConnectionTimeout(connectionTimeoutMillis);
+        config.setInitializationFailTimeout(30_000);
+        pool = new HikariDataSource(config);
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+        if (embedded != null) {
+            embedded.close();
+            embedded = null;
+        }
+    }
+
+    private DataSource pool() {
+        if (pool == null) {
+            throw new IllegalStateException("database not started");
+        }
+        return pool;
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        return pool().getConnection();
+    }
+
+    @Override
+    public Connection getConnection(String user, String pass) throws SQLException {
+        return pool().getConnection(user, pass);
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return pool().getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        pool().setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        pool().setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return pool().getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException();
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return pool().unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || pool().isWrapperFor(iface);
+    }
+
+    public void setUrl(String url) {
+        this.url = url;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public void setDataDir(String dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public void setEmbeddedPort(int embeddedPort) {
+        this.embeddedPort = embeddedPort;
+    }
+
+    public void setPoolSize(int poolSize) {
+        this.poolSize = poolSize;
+    }
+
+    public void setConnectionTimeoutMillis(long connectionTimeoutMillis) {
+        this.connectionTimeoutMillis = connectionTimeoutMillis;
+    }
+}

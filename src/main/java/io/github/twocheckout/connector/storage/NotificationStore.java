@@ -1,0 +1,204 @@
+package io.github.twocheckout.connector.storage;
+
+import io.github.twocheckout.connector.licensing.ProcessingReport;
+import io.github.twocheckout.connector.protocol.NotificationRejectedException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Variable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The notification table as inbox, log and dead-letter store. Every state change of a notification
+ * goes through here, each as one statement, so a crash between two of them leaves a row that the
+ * recovery poller picks up again.
+ */
+public class NotificationStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotificationStore.class);
+    private static final int MAX_TEXT = 4000;
+
+    private final JdbcTemplate jdbc;
+    private final Instant startedAt = Instant.now();
+    private int leaseSeconds = 300;
+    private int stallSeconds = 30;
+
+    public NotificationStore(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    /**
+     * Commits a verified call as RECEIVED. A repeat (same vendor and message_id, or the same business
+     * event) is not stored again: it is counted on the original row, and if that row had FAILED it is
+     * put back in the queue, since 2Checkout re-sending it is a request to try again.
+     */
+    public StoreResult store(IncomingNotification n) {
+        List<Long> inserted = jdbc.queryForList("""
+                INSERT INTO notification (channel, vendor_id, message_id, message_type, order_ref, invoice_id, event_key,
+                                          raw_body, content_type, remote_address, verification, status, http_status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', 200)
+                ON CONFLICT DO NOTHING
+                RETURNING id""", Long.class,
+                n.channel(), n.vendorId(), n.messageId(), n.messageType(), n.orderRef(), n.invoiceId(), n.eventKey(),
+                n.rawBody(), n.contentType(), n.remoteAddress(), n.verification());
+        if (!inserted.isEmpty()) {
+            return new StoreResult(inserted.get(0), false, true);
+        }
+        List<Map<String, Object>> original = jdbc.queryForList("""
+                WITH original AS (
+                    SELECT id, status FROM notification
+                    WHERE vendor_id = ? AND channel = ? AND status <> 'REJECTED'
+                      AND ((? IS NOT NULL AND message_id = ?) OR event_key = ?)
+                    ORDER BY id LIMIT 1 FOR UPDATE)
+                UPDATE notification SET duplicates = duplicates + 1, last_duplicate_at = now(), updated_at = now(),
+                       status = CASE WHEN original.status = 'FAILED' THEN 'RECEIVED' ELSE notification.status END
+                FROM original WHERE notification.id = original.id
+                RETURNING notification.id, original.status AS previous_status""",
+                n.vendorId(), n.channel(), n.messageId(), n.messageId(), n.eventKey());
+        if (original.isEmpty()) {
+            // The conflicting row went away between the two statements (cannot happen without deletes).
+            throw new IllegalStateException("duplicate notification without an original row");
+        }
+        long id = ((Number) original.get(0).get("id")).longValue();
+        boolean requeue = "FAILED".equals(original.get(0).get("previous_status"));
+        return new StoreResult(id, true, requeue);
+    }
+
+    /**
+     * Records a call that was answered 4xx (or could not be read), with the reason. Never throws: the
+     * caller is already answering with an error, and a database outage must not turn a 403 into a 500.
+     */
+    public void recordRejected(Exchange exchange) {
+        Throwable cause = intakeCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        String reason = cause == null ? "rejected" : cause.getMessage();
+        exchange.setVariable("rejectionReason", reason);
+        String diagnostics = cause instanceof NotificationRejectedException r ? r.getDiagnostics() : reason;
+        Long vendorId = cause instanceof NotificationRejectedException r ? r.getVendorId() : null;
+        Integer httpStatus = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String raw = exchange.getVariable("rawBody", String.class);
+        try {
+            Long id = jdbc.queryForObject("""
+                    INSERT INTO notification (channel, vendor_id, message_type, raw_body, content_type, remote_address,
+                                              verification, status, http_status, last_error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'REJECTED', ?, ?) RETURNING id""", Long.class,
+                    exchange.getVariable("channel", String.class), vendorId, guessMessageType(raw),
+                    raw == null ? "" : raw.replace('\0', '\uFFFD'),
+                    exchange.getVariable("contentType", String.class), exchange.getVariable("remoteAddress", String.class),
+                    clip(diagnostics), httpStatus, clip(reason));
+            exchange.setVariable("notificationId", id);
+            exchange.setVariable("rejectionVendorId", vendorId);
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record a rejected {} call ({}): {}", exchange.getVariable("channel"), reason, e.getMessage());
+        }
+    }
+
+    /** The intake exception behind whatever wrapped it on the way (bean invocation, expression). */
+    private static Throwable intakeCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c.getClass().getPackageName().equals(NotificationRejectedException.class.getPackageName())) {
+                return c;
+            }
+        }
+        return t;
+    }
+
+    private static String guessMessageType(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        for (String pair : raw.split("&", 50)) {
+            if (pair.startsWith("message_type=") || pair.startsWith("MESSAGE_TYPE=")) {
+                String v = pair.substring(pair.indexOf('=') + 1);
+                return v.length() > 64 ? v.substring(0, 64) : v;
+            }
+        }
+        return null;
+    }
+
+    /** Takes a notification for processing unless another worker holds a live lease on it. */
+    public StoredNotification claim(long id) {
+        List<StoredNotification> claimed = jdbc.query("""
+                UPDATE notification SET status = 'PROCESSING', attempts = attempts + 1, updated_at = now(),
+                       lease_until = now() + make_interval(secs => ?)
+                WHERE id = ? AND (status = 'RECEIVED' OR (status = 'PROCESSING' AND lease_until < now()))
+                RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
+                (rs, i) -> new StoredNotification(rs.getLong("id"), rs.getString("channel"),
+                        (Long) rs.getObject("vendor_id"), rs.getString("message_type"), rs.getString("order_ref"),
+                        rs.getString("raw_body"), rs.getInt("attempts")),
+                leaseSeconds, id);
+        return claimed.isEmpty() ? null : claimed.get(0);
+    }
+
+    /**
+     * Rows that should be processing but are not: received before this process started or long enough
+     * ago that their in-memory hand-off was lost, or processing under an expired lease (a crash).
+     */
+    public List<Long> findStalled() {
+        return jdbc.queryForList("""
+                SELECT id FROM notification
+                WHERE (status = 'RECEIVED' AND (received_at < ? OR updated_at < now() - make_interval(secs => ?)))
+                   OR (status = 'PROCESSING' AND lease_until < now())
+                ORDER BY id LIMIT 500""", Long.class, Timestamp.from(startedAt), stallSeconds);
+    }
+
+    /** Writes the outcome of processing: PROCESSED, IGNORED, PARKED or (for business errors) FAILED. */
+    public void complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report) {
+        String status = report.getStatus();
+        jdbc.update("""
+                UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
+                       updated_at = now()
+                WHERE id = ?""", status, clip(report.getSummary()), clip(report.getErrorText()), notification.getId());
+        LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
+                notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
+                report.getSummary());
+    }
+
+    /** Dead letter: processing failed after every redelivery. */
+    public void markFailed(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Long id = exchange.getMessage().getBody(Long.class);
+        int redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        exchange.setVariable("failureReason", error);
+        jdbc.update("""
+                UPDATE notification SET status = 'FAILED', last_error = ?, attempts = attempts + ?, lease_until = NULL,
+                       processed_at = now(), updated_at = now()
+                WHERE id = ?""", clip(error), redeliveries, id);
+        LOG.warn("notification={} status=FAILED after {} redelivery(ies): {}", id, redeliveries, error);
+    }
+
+    /**
+     * Puts a stored notification back in the queue. Rejected calls were never verified and cannot be
+     * replayed; anything else can, because every handler is idempotent.
+     */
+    public boolean replay(long id) {
+        return jdbc.update("""
+                UPDATE notification SET status = 'RECEIVED', lease_until = NULL, updated_at = now()
+                WHERE id = ? AND status IN ('FAILED', 'PARKED', 'PROCESSED', 'IGNORED')""", id) == 1;
+    }
+
+    /** Parked notifications of an order whose licenses now exist, put back in the queue. */
+    public List<Long> releaseParked(long vendorId, String orderRef) {
+        return jdbc.queryForList("""
+                UPDATE notification SET status = 'RECEIVED', updated_at = now()
+                WHERE vendor_id = ? AND order_ref = ? AND status = 'PARKED'
+                RETURNING id""", Long.class, vendorId, orderRef);
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "…";
+    }
+
+    public void setLeaseSeconds(int leaseSeconds) {
+        this.leaseSeconds = leaseSeconds;
+    }
+
+    public void setStallSeconds(int stallSeconds) {
+        this.stallSeconds = stallSeconds;
+    }
+}

@@ -1,0 +1,88 @@
+package io.github.twocheckout.connector.support;
+
+import io.github.twocheckout.connector.ConnectorMain;
+import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The real connector (ConnectorMain with the repository's routes/ and config/), started in-process
+ * on a free port against the shared PostgreSQL and GreenMail, with the test profile.
+ */
+public final class RunningConnector implements AutoCloseable {
+
+    public static final String API_TOKEN = "test-api-token";
+
+    private final Main main;
+    private final int port;
+
+    private RunningConnector(Main main, int port) {
+        this.main = main;
+        this.port = port;
+    }
+
+    public static RunningConnector start(Map<String, String> extra) throws Exception {
+        Properties p = new Properties();
+        int port = SharedInfrastructure.freePort();
+        p.setProperty("camel.main.profile", "test");
+        p.setProperty("camel.server.port", String.valueOf(port));
+        p.setProperty("db.url", SharedInfrastructure.jdbcUrl());
+        p.setProperty("db.username", "postgres");
+        p.setProperty("connector.data-dir", "target/test-data");
+        p.setProperty("connector.config-file", "src/test/resources/connectors-test.yaml");
+        p.setProperty("mail.smtp.url", "smtp://127.0.0.1:" + SharedInfrastructure.greenMail().getSmtp().getPort());
+        p.setProperty("mail.support-address", "support@operator.test");
+        p.setProperty("api.token", API_TOKEN);
+        extra.forEach(p::setProperty);
+        Main main = ConnectorMain.create(p);
+        main.start();
+        return new RunningConnector(main, port);
+    }
+
+    public static RunningConnector start() throws Exception {
+        return start(Map.of());
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public DataSource dataSource() {
+        return context().getRegistry().lookupByNameAndType("connectorDataSource", DataSource.class);
+    }
+
+    public JdbcTemplate jdbc() {
+        return new JdbcTemplate(dataSource());
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public RequestSpecification http() {
+        return RestAssured.given().baseUri(baseUrl());
+    }
+
+    public RequestSpecification api() {
+        return http().header("Authorization", "Bearer " + API_TOKEN);
+    }
+
+    public List<Map<String, Object>> licenses(String orderRef) {
+        return jdbc().queryForList("SELECT * FROM license WHERE order_ref = ? ORDER BY product_mapping_id, unit_no", orderRef);
+    }
+
+    public List<Map<String, Object>> notifications(String orderRef) {
+        return jdbc().queryForList("SELECT * FROM notification WHERE order_ref = ? ORDER BY id", orderRef);
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+}
