@@ -44,6 +44,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable {
         if (url == null || url.isBlank()) {
             Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
             Files.createDirectories(dir);
+            stopOrphanedServer(dir);
             embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
@@ -70,6 +71,32 @@ public class ConnectorDataSource implements DataSource, AutoCloseable {
         config.setInitializationFailTimeout(30_000);
         pool = new HikariDataSource(config);
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+    }
+
+    /**
+     * A connector killed with SIGKILL leaves its embedded PostgreSQL running on the data directory,
+     * which would stop the next start. That server belongs to this data directory and has no other
+     * client, so it is shut down (SIGTERM: smart shutdown, a clean checkpoint) before starting anew.
+     */
+    private static void stopOrphanedServer(Path dir) throws Exception {
+        Path pidFile = dir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+        long pid;
+        try {
+            pid = Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
+        if (process.isPresent()) {
+            LOG.warn("Stopping an embedded PostgreSQL (pid {}) left running on {} by a previous run", pid, dir);
+            process.get().destroy();
+            process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     @Override
