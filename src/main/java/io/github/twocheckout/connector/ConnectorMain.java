@@ -29,9 +29,9 @@ public final class ConnectorMain {
         String routesBase = Files.isDirectory(Path.of(routesDir)) ? "file:" + routesDir : "classpath:routes";
 
         Main main = new Main();
-        // Later locations override earlier ones: the profile file refines application.properties.
-        main.setPropertyPlaceholderLocations(configBase + "/application.properties,"
-                + configBase + "/application-" + profile + ".properties;optional=true");
+        // The first location that defines a key wins: the profile file refines application.properties.
+        main.setPropertyPlaceholderLocations(configBase + "/application-" + profile + ".properties;optional=true,"
+                + configBase + "/application.properties");
         main.configure().withRoutesIncludePattern(routesBase + "/*.camel.yaml");
         Properties initial = new Properties();
         initial.setProperty("camel.main.profile", profile);

@@ -7,7 +7,10 @@ import org.apache.camel.Variable;
 /** Route steps that only write to the processing report: record-only events and the enrichment verdicts. */
 public class OutcomeRecorder {
 
-    public static ProcessingReport newReport() {
+    /** A fresh report for one processing attempt; counts the attempts of this run for the dead letter. */
+    public ProcessingReport newReport(org.apache.camel.Exchange exchange) {
+        Integer attempts = exchange.getVariable("processingAttempts", Integer.class);
+        exchange.setVariable("processingAttempts", attempts == null ? 1 : attempts + 1);
         return new ProcessingReport();
     }
 

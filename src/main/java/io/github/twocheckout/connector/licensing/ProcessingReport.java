@@ -47,9 +47,11 @@ public class ProcessingReport {
     private Long errorConnectorId;
     private Long resolvedConnectorId;
     private boolean parked;
+    private boolean licensesPresent;
     private boolean ignored;
 
     public synchronized void issued(ProductLicense product, OrderLine line, List<String> codes, int newlyIssued) {
+        licensesPresent = true;
         actions.add((newlyIssued > 0 ? "issued " + newlyIssued : "already issued")
                 + " license(s) for " + product.productName() + " (" + line.getProductRef() + ")"
                 + (newlyIssued > 0 && newlyIssued < codes.size() ? ", " + (codes.size() - newlyIssued) + " existed" : ""));
@@ -141,6 +143,11 @@ public class ProcessingReport {
         if (productRow != null && productRow.get("connector_id") instanceof Number id) {
             resolvedConnectorId = id.longValue();
         }
+    }
+
+    /** True when this run issued or found the order's licenses (parked notifications may now apply). */
+    public synchronized boolean hasLicenses() {
+        return licensesPresent;
     }
 
     public synchronized List<Issued> getIssued() {

@@ -162,7 +162,9 @@ public class NotificationStore {
     public void markFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Long id = exchange.getMessage().getBody(Long.class);
-        int redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
+        // useOriginalMessage drops the redelivery headers; the handle step counts its own attempts.
+        Integer attemptsThisRun = exchange.getVariable("processingAttempts", Integer.class);
+        int redeliveries = attemptsThisRun == null ? 0 : Math.max(0, attemptsThisRun - 1);
         String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         exchange.setVariable("failureReason", error);
         jdbc.update("""

@@ -4,10 +4,15 @@ package io.github.twocheckout.connector.storage;
  * The outcome of storing a verified call: the row id, whether it was a repeat of a stored one, and
  * whether that row should be (re)queued for processing (new, or a repeat of one that had failed).
  */
-public record StoreResult(long notificationId, boolean duplicate, boolean enqueue) {
+public final class StoreResult {
+    private final long notificationId;
+    private final boolean duplicate;
+    private final boolean enqueue;
 
-    public boolean isEnqueue() {
-        return enqueue;
+    public StoreResult(long notificationId, boolean duplicate, boolean enqueue) {
+        this.notificationId = notificationId;
+        this.duplicate = duplicate;
+        this.enqueue = enqueue;
     }
 
     public long getNotificationId() {
@@ -16,5 +21,9 @@ public record StoreResult(long notificationId, boolean duplicate, boolean enqueu
 
     public boolean isDuplicate() {
         return duplicate;
+    }
+
+    public boolean isEnqueue() {
+        return enqueue;
     }
 }
