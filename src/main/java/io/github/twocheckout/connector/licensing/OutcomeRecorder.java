@@ -7,12 +7,23 @@ import org.apache.camel.Variable;
 /** Route steps that only write to the processing report: record-only events and the enrichment verdicts. */
 public class OutcomeRecorder {
 
-    /** A fresh report for one processing attempt; counts the attempts of this run for the dead letter. */
+    /**
+     * A fresh report for one processing attempt. The attempt count, the report and the notification
+     * are also kept as exchange properties: the dead letter channel (useOriginalMessage) does not
+     * see the variables of the failed attempt, and it needs all three.
+     */
     public ProcessingReport newReport(org.apache.camel.Exchange exchange) {
-        Integer attempts = exchange.getVariable("processingAttempts", Integer.class);
-        exchange.setVariable("processingAttempts", attempts == null ? 1 : attempts + 1);
-        return new ProcessingReport();
+        Integer attempts = exchange.getProperty(DEAD_LETTER_ATTEMPTS, Integer.class);
+        ProcessingReport report = new ProcessingReport();
+        exchange.setProperty(DEAD_LETTER_ATTEMPTS, attempts == null ? 1 : attempts + 1);
+        exchange.setProperty(DEAD_LETTER_REPORT, report);
+        exchange.setProperty(DEAD_LETTER_NOTIFICATION, exchange.getVariable("notification"));
+        return report;
     }
+
+    public static final String DEAD_LETTER_ATTEMPTS = "connector.processingAttempts";
+    public static final String DEAD_LETTER_REPORT = "connector.processingReport";
+    public static final String DEAD_LETTER_NOTIFICATION = "connector.processingNotification";
 
     public void record(@Variable("report") ProcessingReport report, String text) {
         report.note(text);

@@ -55,6 +55,18 @@ public class MailPlanner {
                 report == null ? List.of() : List.of(report.getSummary()), reason, false);
     }
 
+    /** The error email of the dead letter channel, from what the failed attempt left in exchange properties. */
+    public VendorMail deadLetterMail(Exchange exchange) {
+        StoredNotification notification = exchange.getProperty(
+                io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
+        if (notification == null) { // failed before the attempt began (claiming it)
+            notification = new StoredNotification(exchange.getMessage().getBody(Long.class), null, null, null, null, null, 0);
+        }
+        return errorMail(notification,
+                exchange.getProperty(io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_REPORT, ProcessingReport.class),
+                exchange.getVariable("failureReason", String.class));
+    }
+
     /** The email about a call that was answered 4xx: the sender is not trusted, so support is told. */
     public VendorMail rejectionMail(Exchange exchange) {
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);

@@ -163,7 +163,8 @@ public class NotificationStore {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Long id = exchange.getMessage().getBody(Long.class);
         // useOriginalMessage drops the redelivery headers; the handle step counts its own attempts.
-        Integer attemptsThisRun = exchange.getVariable("processingAttempts", Integer.class);
+        Integer attemptsThisRun = exchange.getProperty(
+                io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_ATTEMPTS, Integer.class);
         int redeliveries = attemptsThisRun == null ? 0 : Math.max(0, attemptsThisRun - 1);
         String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         exchange.setVariable("failureReason", error);
