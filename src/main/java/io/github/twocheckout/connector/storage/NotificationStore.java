@@ -136,14 +136,24 @@ public class NotificationStore {
 
     /**
      * Rows that should be processing but are not: received before this process started or long enough
-     * ago that their in-memory hand-off was lost, or processing under an expired lease (a crash).
+     * ago that their in-memory hand-off was lost, processing under an expired lease (a crash), or
+     * parked for an order whose licenses now exist.
      */
     public List<Long> findStalled() {
-        return jdbc.queryForList("""
+        // A parked row whose order got a license after it was parked is due again. The explicit release
+        // after issuing covers the usual case; this covers a park that committed after that release ran.
+        List<Long> due = new java.util.ArrayList<>(jdbc.queryForList("""
+                UPDATE notification n SET status = 'RECEIVED', updated_at = now()
+                WHERE n.status = 'PARKED' AND EXISTS (
+                    SELECT 1 FROM license l
+                    WHERE l.vendor_id = n.vendor_id AND l.order_ref = n.order_ref AND l.issued_at > n.updated_at)
+                RETURNING n.id""", Long.class));
+        due.addAll(jdbc.queryForList("""
                 SELECT id FROM notification
                 WHERE (status = 'RECEIVED' AND (received_at < ? OR updated_at < now() - make_interval(secs => ?)))
                    OR (status = 'PROCESSING' AND lease_until < now())
-                ORDER BY id LIMIT 500""", Long.class, Timestamp.from(startedAt), stallSeconds);
+                ORDER BY id LIMIT 500""", Long.class, Timestamp.from(startedAt), stallSeconds));
+        return due;
     }
 
     /** Writes the outcome of processing: PROCESSED, IGNORED, PARKED or (for business errors) FAILED. */
