@@ -107,6 +107,17 @@ class InsIntakeTest extends ConnectorTestBase {
     }
 
     @Test
+    void aRepeatWithoutMessageIdIsRecognisedByItsBusinessEvent() {
+        InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro").remove("message_id");
+        postInsOk(post);
+        postInsOk(post);
+        List<Map<String, Object>> rows = awaitSettled(post.saleId(), 1);
+        assertThat(rows.get(0).get("message_id")).isNull();
+        assertThat(rows.get(0).get("duplicates")).isEqualTo(1);
+        assertThat(connector.licenses(post.saleId())).hasSize(1);
+    }
+
+    @Test
     void tenConcurrentDeliveriesYieldOneLicensePerUnit() throws Exception {
         InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro").set("item_quantity_1", "3");
         String body = post.body();

@@ -53,7 +53,7 @@ public class NotificationStore {
                 WITH original AS (
                     SELECT id, status FROM notification
                     WHERE vendor_id = ? AND channel = ? AND status <> 'REJECTED'
-                      AND ((? IS NOT NULL AND message_id = ?) OR event_key = ?)
+                      AND ((CAST(? AS TEXT) IS NOT NULL AND message_id = ?) OR event_key = ?)
                     ORDER BY id LIMIT 1 FOR UPDATE)
                 UPDATE notification SET duplicates = duplicates + 1, last_duplicate_at = now(), updated_at = now(),
                        status = CASE WHEN original.status = 'FAILED' THEN 'RECEIVED' ELSE notification.status END
