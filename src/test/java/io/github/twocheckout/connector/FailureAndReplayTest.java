@@ -77,8 +77,7 @@ class FailureAndReplayTest extends ConnectorTestBase {
     @Test
     void aRepeatOfAFailedMessageRetriesIt() {
         InsPost post = InsPost.acme("ORDER_CREATED").item("NO-SUCH-PRODUCT-2", "Mystery");
-        postInsOk(post);
-        awaitSettled(post.saleId(), 1);
+        deliver(post, 1);
         postInsOk(post);
         await().atMost(Duration.ofSeconds(20)).until(() -> ((Number) lastNotification(post.saleId()).get("attempts")).intValue() == 2
                 && "FAILED".equals(lastNotification(post.saleId()).get("status")));

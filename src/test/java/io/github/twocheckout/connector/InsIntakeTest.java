@@ -167,8 +167,7 @@ class InsIntakeTest extends ConnectorTestBase {
     @Test
     void theNotificationsApiShowsChannelTypeStatusAndError() {
         InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
-        postInsOk(post);
-        awaitSettled(post.saleId(), 1);
+        deliver(post, 1);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 connector.api().get("/api/notifications?order=" + post.saleId()).then().statusCode(200)
                         .body("[0].channel", equalTo("INS")).body("[0].message_type", equalTo("ORDER_CREATED"))

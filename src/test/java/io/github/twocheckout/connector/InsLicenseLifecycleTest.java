@@ -52,17 +52,14 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
     @Test
     void fraudReviewDecidesWhenLicensesAreIssuedAndFailureRevokes() {
         InsPost order = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro").set("fraud_status", "wait");
-        postInsOk(order);
-        awaitSettled(order.saleId(), 1);
+        deliver(order, 1);
         assertThat(connector.licenses(order.saleId())).isEmpty();
         assertThat((String) lastNotification(order.saleId()).get("outcome")).contains("waiting for the fraud review");
 
-        postInsOk(order.next("FRAUD_STATUS_CHANGED").set("fraud_status", "pass"));
-        awaitSettled(order.saleId(), 2);
+        deliver(order.next("FRAUD_STATUS_CHANGED").set("fraud_status", "pass"), 2);
         assertThat(connector.licenses(order.saleId())).hasSize(1).allSatisfy(l -> assertThat(l.get("status")).isEqualTo("ACTIVE"));
 
-        postInsOk(order.next("FRAUD_STATUS_CHANGED").set("fraud_status", "fail"));
-        awaitSettled(order.saleId(), 3);
+        deliver(order.next("FRAUD_STATUS_CHANGED").set("fraud_status", "fail"), 3);
         assertThat(connector.licenses(order.saleId())).hasSize(1).allSatisfy(l -> assertThat(l.get("status")).isEqualTo("REVOKED"));
     }
 
@@ -70,8 +67,7 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
     void connectorMayIssueBeforeTheFraudReviewAndSubscriptionsGetAnExpiry() {
         InsPost order = InsPost.acme("ORDER_CREATED").item("TOOLS-1M", "ACME Tools").set("fraud_status", "wait")
                 .set("item_recurrence_1", "1 Month");
-        postInsOk(order);
-        awaitSettled(order.saleId(), 1);
+        deliver(order, 1);
         Map<String, Object> license = connector.licenses(order.saleId()).get(0);
         assertThat(license.get("status")).isEqualTo("ACTIVE");
         assertThat(license.get("renewing")).isEqualTo(true);
@@ -84,15 +80,12 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
     @Test
     void invoiceStatusIsRecordedAndADeclinedInvoiceRevokes() {
         InsPost order = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
-        postInsOk(order);
-        awaitSettled(order.saleId(), 1);
-        postInsOk(order.next("INVOICE_STATUS_CHANGED").set("invoice_status", "deposited"));
-        awaitSettled(order.saleId(), 2);
+        deliver(order, 1);
+        deliver(order.next("INVOICE_STATUS_CHANGED").set("invoice_status", "deposited"), 2);
         assertThat((String) lastNotification(order.saleId()).get("outcome")).contains("invoice status deposited recorded");
         assertThat(connector.licenses(order.saleId()).get(0).get("status")).isEqualTo("ACTIVE");
 
-        postInsOk(order.next("INVOICE_STATUS_CHANGED").set("invoice_status", "declined"));
-        awaitSettled(order.saleId(), 3);
+        deliver(order.next("INVOICE_STATUS_CHANGED").set("invoice_status", "declined"), 3);
         assertThat(connector.licenses(order.saleId()).get(0).get("status")).isEqualTo("REVOKED");
     }
 
@@ -102,10 +95,8 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
         InsPost suspend = InsPost.acme("ORDER_CREATED").item("TOOLS-1M", "ACME Tools");
         InsPost notify = InsPost.vendor("ORDER_CREATED", "2002", "globex-word").item("GLX-1", "Globex One");
         for (InsPost order : List.of(revoke, suspend, notify)) {
-            postInsOk(order);
-            awaitSettled(order.saleId(), 1);
-            postInsOk(order.next("REFUND_ISSUED").set("item_type_1", "refund"));
-            awaitSettled(order.saleId(), 2);
+            deliver(order, 1);
+            deliver(order.next("REFUND_ISSUED").set("item_type_1", "refund"), 2);
         }
         assertThat(connector.licenses(revoke.saleId()).get(0).get("status")).isEqualTo("REVOKED");
         assertThat(connector.licenses(suspend.saleId()).get(0).get("status")).isEqualTo("SUSPENDED");
@@ -117,8 +108,7 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
     @Test
     void recurringSuccessExtendsTheSubscriptionOncePerInvoice() {
         InsPost order = InsPost.acme("ORDER_CREATED").item("ACME-SUB", "ACME Subscription").set("item_recurrence_1", "1 Year");
-        postInsOk(order);
-        awaitSettled(order.saleId(), 1);
+        deliver(order, 1);
         Timestamp first = (Timestamp) connector.licenses(order.saleId()).get(0).get("expires_at");
 
         InsPost renewal = order.next("RECURRING_INSTALLMENT_SUCCESS").set("invoice_id", order.field("invoice_id") + "1");
@@ -145,16 +135,13 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
         InsPost pastDue = InsPost.acme("ORDER_CREATED").item("ACME-SUB", "ACME Subscription");
         InsPost suspended = InsPost.acme("ORDER_CREATED").item("TOOLS-1M", "ACME Tools");
         for (InsPost order : List.of(pastDue, suspended)) {
-            postInsOk(order);
-            awaitSettled(order.saleId(), 1);
-            postInsOk(order.next("RECURRING_INSTALLMENT_FAILED"));
-            awaitSettled(order.saleId(), 2);
+            deliver(order, 1);
+            deliver(order.next("RECURRING_INSTALLMENT_FAILED"), 2);
         }
         assertThat(connector.licenses(pastDue.saleId()).get(0).get("status")).isEqualTo("PAST_DUE");
         assertThat(connector.licenses(suspended.saleId()).get(0).get("status")).isEqualTo("SUSPENDED");
 
-        postInsOk(pastDue.next("RECURRING_RESTARTED"));
-        awaitSettled(pastDue.saleId(), 3);
+        deliver(pastDue.next("RECURRING_RESTARTED"), 3);
         assertThat(connector.licenses(pastDue.saleId()).get(0).get("status")).isEqualTo("ACTIVE");
     }
 
@@ -163,10 +150,8 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
         InsPost keep = InsPost.acme("ORDER_CREATED").item("ACME-SUB", "ACME Subscription");
         InsPost revoke = InsPost.acme("ORDER_CREATED").item("TOOLS-1M", "ACME Tools");
         for (InsPost order : List.of(keep, revoke)) {
-            postInsOk(order);
-            awaitSettled(order.saleId(), 1);
-            postInsOk(order.next("RECURRING_STOPPED"));
-            awaitSettled(order.saleId(), 2);
+            deliver(order, 1);
+            deliver(order.next("RECURRING_STOPPED"), 2);
         }
         Map<String, Object> kept = connector.licenses(keep.saleId()).get(0);
         assertThat(kept.get("status")).isEqualTo("ACTIVE");
@@ -174,15 +159,12 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
         assertThat(connector.licenses(revoke.saleId()).get(0).get("status")).isEqualTo("REVOKED");
 
         // billing restarted: a license revoked because billing stopped comes back
-        postInsOk(revoke.next("RECURRING_RESTARTED"));
-        awaitSettled(revoke.saleId(), 3);
+        deliver(revoke.next("RECURRING_RESTARTED"), 3);
         assertThat(connector.licenses(revoke.saleId()).get(0).get("status")).isEqualTo("ACTIVE");
 
         InsPost complete = InsPost.acme("ORDER_CREATED").item("ACME-SUB", "ACME Subscription");
-        postInsOk(complete);
-        awaitSettled(complete.saleId(), 1);
-        postInsOk(complete.next("RECURRING_COMPLETE"));
-        awaitSettled(complete.saleId(), 2);
+        deliver(complete, 1);
+        deliver(complete.next("RECURRING_COMPLETE"), 2);
         Map<String, Object> completed = connector.licenses(complete.saleId()).get(0);
         assertThat(completed.get("status")).isEqualTo("ACTIVE");
         assertThat(completed.get("renewing")).isEqualTo(false);
@@ -192,15 +174,12 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
     @Test
     void shipStatusIsRecordedAndUnknownTypesAreIgnored() {
         InsPost order = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
-        postInsOk(order);
-        awaitSettled(order.saleId(), 1);
-        postInsOk(order.next("SHIP_STATUS_CHANGED").set("ship_status", "shipped"));
-        awaitSettled(order.saleId(), 2);
+        deliver(order, 1);
+        deliver(order.next("SHIP_STATUS_CHANGED").set("ship_status", "shipped"), 2);
         assertThat(lastNotification(order.saleId())).containsEntry("status", "PROCESSED");
         assertThat((String) lastNotification(order.saleId()).get("outcome")).contains("shipping status recorded: shipped");
 
-        postInsOk(order.next("PRODUCT_CATALOGUE_UPDATED"));
-        awaitSettled(order.saleId(), 3);
+        deliver(order.next("PRODUCT_CATALOGUE_UPDATED"), 3);
         assertThat(lastNotification(order.saleId())).containsEntry("status", "IGNORED");
         assertThat(connector.licenses(order.saleId())).hasSize(1).allSatisfy(l -> assertThat(l.get("status")).isEqualTo("ACTIVE"));
     }
@@ -225,8 +204,7 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
     @Test
     void perLineModeIssuesOneCodeForTheWholeLine() {
         InsPost order = InsPost.acme("ORDER_CREATED").item("ACME-SITE", "ACME Site").set("item_quantity_1", "5");
-        postInsOk(order);
-        awaitSettled(order.saleId(), 1);
+        deliver(order, 1);
         assertThat(connector.licenses(order.saleId())).hasSize(1).allSatisfy(l -> {
             assertThat(l.get("unit_no")).isEqualTo(0);
             assertThat(l.get("quantity")).isEqualTo(5);

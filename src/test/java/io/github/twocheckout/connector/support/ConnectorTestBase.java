@@ -47,6 +47,12 @@ public abstract class ConnectorTestBase {
         return r;
     }
 
+    /** Posts a call that must be acknowledged, then waits until its order has this many finished notifications. */
+    protected List<Map<String, Object>> deliver(InsPost post, int expectedNotifications) {
+        postInsOk(post);
+        return awaitSettled(post.saleId(), expectedNotifications);
+    }
+
     /** Waits until every notification of the order is finished (none received or processing). */
     protected List<Map<String, Object>> awaitSettled(String orderRef, int expectedNotifications) {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
