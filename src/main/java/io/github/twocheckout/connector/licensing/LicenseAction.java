@@ -19,7 +19,34 @@ public enum LicenseAction {
     STOP_RENEWALS("RENEWALS_STOPPED", null, "recurring billing stopped", Set.of(), true, true),
     REVOKE_STOPPED("REVOKED", "REVOKED", "recurring billing stopped", Set.of("ACTIVE", "PAST_DUE", "SUSPENDED"), true, true),
     COMPLETE_RENEWALS("RENEWALS_COMPLETE", null, "billing schedule complete", Set.of(), true, true),
-    REINSTATE("REINSTATED", "ACTIVE", "recurring billing restarted", Set.of("PAST_DUE", "SUSPENDED", "EXPIRED"), true, false);
+    REINSTATE("REINSTATED", "ACTIVE", "recurring billing restarted", Set.of("PAST_DUE", "SUSPENDED", "EXPIRED"), true, false),
+    // LCN: the subscription's state as 2Checkout reports it. A hold set for another reason (a refund,
+    // a failed fraud review) is not lifted or overwritten by a subscription change.
+    LCN_DISABLE("SUSPENDED", "SUSPENDED", "subscription disabled", Set.of("ACTIVE", "PAST_DUE"), true, false),
+    LCN_EXPIRE("EXPIRED", "EXPIRED", "subscription expired", Set.of("ACTIVE", "PAST_DUE"), true, false),
+    LCN_PAST_DUE("PAST_DUE", "PAST_DUE", "subscription past due", Set.of("ACTIVE"), true, false),
+    LCN_ACTIVATE("REACTIVATED", "ACTIVE", "subscription active", Set.of(), true, false);
+
+    /** Reasons of holds that come from the subscription itself, and that later subscription changes may lift. */
+    static final Set<String> SUBSCRIPTION_HOLDS = Set.of("subscription disabled", "subscription expired",
+            "subscription past due", "renewal payment failed");
+
+    /** True when this action may move a license out of its current status (and reason). */
+    boolean appliesTo(String status, Object statusReason) {
+        if (targetStatus == null) {
+            return false;
+        }
+        if (from.contains(status)) {
+            return true;
+        }
+        boolean subscriptionHold = statusReason != null && SUBSCRIPTION_HOLDS.contains(statusReason.toString());
+        return switch (this) {
+            case LCN_ACTIVATE -> Set.of("PAST_DUE", "SUSPENDED", "EXPIRED").contains(status) && subscriptionHold;
+            case LCN_EXPIRE -> "SUSPENDED".equals(status) && subscriptionHold;
+            case REINSTATE -> "REVOKED".equals(status) && REVOKE_STOPPED.reason.equals(statusReason);
+            default -> false;
+        };
+    }
 
     final String event;
     final String targetStatus;

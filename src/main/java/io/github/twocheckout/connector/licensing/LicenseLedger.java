@@ -22,8 +22,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class LicenseLedger {
 
-    private final JdbcTemplate jdbc;
-    private final TransactionTemplate tx;
+    final JdbcTemplate jdbc;
+    final TransactionTemplate tx;
     private final LicenseCodeGenerator generator;
 
     public LicenseLedger(DataSource dataSource, LicenseCodeGenerator generator) {
@@ -40,7 +40,9 @@ public class LicenseLedger {
         boolean test = line.isTest() || product.testingMode();
         int units = product.perUnit() ? line.getQuantity() : 1;
         Instant now = Instant.now();
-        Timestamp expires = product.subscription() ? expiry(now, product.renewalPeriod(line.getRecurrence())) : null;
+        Timestamp expires = !product.subscription() || line.isLifetime() ? null
+                : line.getExpiresAt() != null ? Timestamp.from(line.getExpiresAt())
+                : expiry(now, product.renewalPeriod(line.getRecurrence()));
         int[] created = {0};
         List<String> codes = tx.execute(status -> {
             for (int u = 1; u <= units; u++) {
@@ -48,13 +50,14 @@ public class LicenseLedger {
                 String code = generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(), product.productName(),
                         product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test));
                 List<Long> ids = jdbc.queryForList("""
-                        INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, order_ref, unit_no, quantity,
-                                             subscription_ref, customer_name, customer_email, status, renewing, test,
-                                             issued_at, expires_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
-                        ON CONFLICT (vendor_id, order_ref, product_mapping_id, unit_no) DO NOTHING
+                        INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, original_mapping_id, order_ref,
+                                             unit_no, quantity, subscription_ref, customer_name, customer_email, status,
+                                             renewing, test, issued_at, expires_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
+                        ON CONFLICT (vendor_id, order_ref, original_mapping_id, unit_no) DO NOTHING
                         RETURNING id""", Long.class,
-                        code, notification.getVendorId(), product.connectorId(), product.mappingId(), line.getOrderRef(),
+                        code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
+                        line.getOrderRef(),
                         unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(), line.getCustomerName(),
                         line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires);
                 if (!ids.isEmpty()) {
@@ -63,8 +66,15 @@ public class LicenseLedger {
                             (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType());
                 }
             }
+            if (line.getSubscriptionRef() != null) {
+                // Issued first by a channel that does not know the subscription (INS, key generator): now we do.
+                jdbc.update("""
+                        UPDATE license SET subscription_ref = ?, updated_at = now()
+                        WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ? AND subscription_ref IS NULL""",
+                        line.getSubscriptionRef(), notification.getVendorId(), line.getOrderRef(), product.mappingId());
+            }
             return jdbc.queryForList("""
-                    SELECT code FROM license WHERE vendor_id = ? AND order_ref = ? AND product_mapping_id = ?
+                    SELECT code FROM license WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ?
                     ORDER BY unit_no""", String.class, notification.getVendorId(), line.getOrderRef(), product.mappingId());
         });
         report.issued(product, line, codes, created[0]);
@@ -78,29 +88,9 @@ public class LicenseLedger {
         ProductLicense product = ProductLicense.from(productRow);
         int[] found = {0};
         Integer changed = tx.execute(status -> {
-            List<Map<String, Object>> licenses = lockLicenses(notification.getVendorId(), line.getOrderRef(), product.mappingId());
+            List<Map<String, Object>> licenses = lockLineLicenses(notification.getVendorId(), line, product.mappingId());
             found[0] = licenses.size();
-            int n = 0;
-            for (Map<String, Object> license : licenses) {
-                long id = ((Number) license.get("id")).longValue();
-                String from = (String) license.get("status");
-                boolean reinstatable = action == LicenseAction.REINSTATE && "REVOKED".equals(from)
-                        && LicenseAction.REVOKE_STOPPED.reason.equals(license.get("status_reason"));
-                boolean statusChange = action.targetStatus != null && (action.from.contains(from) || reinstatable);
-                boolean recordOnly = action.targetStatus == null;
-                if (!statusChange && !recordOnly) {
-                    continue;
-                }
-                String to = statusChange ? action.targetStatus : from;
-                if (!event(id, notification.getId(), action.event, action.event + ":" + notification.getId(), from, to, action.reason)) {
-                    continue;
-                }
-                jdbc.update("""
-                        UPDATE license SET status = ?, status_reason = ?, renewing = renewing AND NOT ?, updated_at = now()
-                        WHERE id = ?""", to, statusChange ? action.reason : license.get("status_reason"), action.stopsRenewing, id);
-                n++;
-            }
-            return n;
+            return changeStatus(licenses, action, notification);
         });
         if (found[0] == 0) {
             String what = "no license for order " + line.getOrderRef() + " product " + line.getProductRef();
@@ -186,7 +176,7 @@ public class LicenseLedger {
         int[] found = {0};
         String[] until = {null};
         Integer renewed = tx.execute(status -> {
-            List<Map<String, Object>> licenses = lockLicenses(notification.getVendorId(), line.getOrderRef(), product.mappingId());
+            List<Map<String, Object>> licenses = lockLineLicenses(notification.getVendorId(), line, product.mappingId());
             found[0] = licenses.size();
             int n = 0;
             for (Map<String, Object> license : licenses) {
@@ -219,15 +209,51 @@ public class LicenseLedger {
         return renewed == null ? 0 : renewed;
     }
 
-    private List<Map<String, Object>> lockLicenses(Long vendorId, String orderRef, long mappingId) {
-        return jdbc.queryForList("""
-                SELECT id, status, status_reason, expires_at FROM license
-                WHERE vendor_id = ? AND order_ref = ? AND product_mapping_id = ?
-                ORDER BY unit_no FOR UPDATE""", vendorId, orderRef, mappingId);
+    /** Applies a status change to each license it applies to, once per notification; returns how many changed. */
+    int changeStatus(List<Map<String, Object>> licenses, LicenseAction action, StoredNotification notification) {
+        int n = 0;
+        for (Map<String, Object> license : licenses) {
+            long id = ((Number) license.get("id")).longValue();
+            String from = (String) license.get("status");
+            boolean statusChange = action.appliesTo(from, license.get("status_reason"));
+            boolean recordOnly = action.targetStatus == null;
+            if (!statusChange && !recordOnly) {
+                continue;
+            }
+            String to = statusChange ? action.targetStatus : from;
+            if (!event(id, notification.getId(), action.event, action.event + ":" + notification.getId(), from, to, action.reason)) {
+                continue;
+            }
+            jdbc.update("""
+                    UPDATE license SET status = ?, status_reason = ?, renewing = renewing AND NOT ?, updated_at = now()
+                    WHERE id = ?""", to, statusChange ? action.reason : license.get("status_reason"), action.stopsRenewing, id);
+            n++;
+        }
+        return n;
+    }
+
+    static final String LICENSE_COLUMNS = "id, status, status_reason, expires_at, test, product_mapping_id, "
+            + "original_mapping_id, order_ref, connector_id";
+
+    /** The licenses issued for the order line; for a line of a later order (renewal, refund of a renewal), its subscription's. */
+    List<Map<String, Object>> lockLineLicenses(Long vendorId, OrderLine line, long mappingId) {
+        List<Map<String, Object>> licenses = jdbc.queryForList("SELECT " + LICENSE_COLUMNS + """
+                 FROM license WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ?
+                ORDER BY unit_no FOR UPDATE""", vendorId, line.getOrderRef(), mappingId);
+        if (licenses.isEmpty() && line.getSubscriptionRef() != null) {
+            licenses = lockSubscription(vendorId, line.getSubscriptionRef());
+        }
+        return licenses;
+    }
+
+    List<Map<String, Object>> lockSubscription(Long vendorId, String subscriptionRef) {
+        return jdbc.queryForList("SELECT " + LICENSE_COLUMNS + """
+                 FROM license WHERE vendor_id = ? AND subscription_ref = ?
+                ORDER BY id FOR UPDATE""", vendorId, subscriptionRef);
     }
 
     /** Writes an audit event; false when an event with that key exists (the change happened before). */
-    private boolean event(long licenseId, long notificationId, String event, String key, String from, String to, String detail) {
+    boolean event(long licenseId, long notificationId, String event, String key, String from, String to, String detail) {
         return !jdbc.queryForList("""
                 INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -235,7 +261,7 @@ public class LicenseLedger {
                 licenseId, notificationId, event, key, from, to, detail).isEmpty();
     }
 
-    private static Timestamp expiry(Instant from, Period period) {
+    static Timestamp expiry(Instant from, Period period) {
         if (period == null) {
             return null;
         }

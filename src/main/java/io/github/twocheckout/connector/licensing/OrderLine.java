@@ -1,5 +1,7 @@
 package io.github.twocheckout.connector.licensing;
 
+import java.time.Instant;
+
 /**
  * One product line of an order as any channel reports it: the unit of license work. Getters so that
  * routes can read it with simple expressions ({@code ${body.productRef}}).
@@ -7,7 +9,8 @@ package io.github.twocheckout.connector.licensing;
 public final class OrderLine {
     private final String orderRef;
     private final String invoiceId;
-    private final String productRef;
+    private final String productId;
+    private final String productCode;
     private final String productName;
     private final int quantity;
     private final String recurrence;
@@ -15,32 +18,55 @@ public final class OrderLine {
     private final String customerEmail;
     private final boolean test;
     private final String subscriptionRef;
+    private final boolean renewal;
+    private final boolean upgrade;
+    private final Instant expiresAt;
+    private final boolean lifetime;
 
-    public OrderLine(String orderRef, String invoiceId, String productRef, String productName, int quantity,
-                     String recurrence, String customerName, String customerEmail, boolean test, String subscriptionRef) {
-        this.orderRef = orderRef;
-        this.invoiceId = invoiceId;
-        this.productRef = productRef;
-        this.productName = productName;
-        this.quantity = quantity;
-        this.recurrence = recurrence;
-        this.customerName = customerName;
-        this.customerEmail = customerEmail;
-        this.test = test;
-        this.subscriptionRef = subscriptionRef;
+    private OrderLine(Builder b) {
+        this.orderRef = b.orderRef;
+        this.invoiceId = b.invoiceId;
+        this.productId = blankToNull(b.productId);
+        this.productCode = blankToNull(b.productCode);
+        this.productName = b.productName;
+        this.quantity = b.quantity;
+        this.recurrence = b.recurrence;
+        this.customerName = b.customerName;
+        this.customerEmail = b.customerEmail;
+        this.test = b.test;
+        this.subscriptionRef = blankToNull(b.subscriptionRef);
+        this.renewal = b.renewal;
+        this.upgrade = b.upgrade;
+        this.expiresAt = b.expiresAt;
+        this.lifetime = b.lifetime;
+    }
+
+    public static Builder forOrder(String orderRef) {
+        return new Builder(orderRef);
     }
 
     public String getOrderRef() {
         return orderRef;
     }
 
+    /** The invoice (INS) or the order reference (IPN) that paid for this line: a renewal applies once per payment. */
     public String getInvoiceId() {
         return invoiceId;
     }
 
-    /** The product identifier as posted: matched against a mapping's product id or product code. */
+    /** 2Checkout's product id (IPN_PID), matched against a mapping's product id. */
+    public String getProductId() {
+        return productId;
+    }
+
+    /** The vendor's product code (IPN_PCODE, INS item_id_#), matched against a mapping's product code. */
+    public String getProductCode() {
+        return productCode;
+    }
+
+    /** How the line names its product, for people: the code when sent, else the 2Checkout id. */
     public String getProductRef() {
-        return productRef;
+        return productCode != null ? productCode : productId;
     }
 
     public String getProductName() {
@@ -67,12 +93,109 @@ public final class OrderLine {
         return test;
     }
 
+    /** 2Checkout's subscription (license) reference: IPN_LICENSE_REF, and LCN's LICENSE_CODE. */
     public String getSubscriptionRef() {
         return subscriptionRef;
     }
 
+    /** A renewal order line: it extends the subscription named by its reference. */
+    public boolean isRenewal() {
+        return renewal;
+    }
+
+    /** Declared an upgrade by 2Checkout (IPN_LICENSE_TYPE UPGRADE). */
+    public boolean isUpgrade() {
+        return upgrade;
+    }
+
+    /** The expiry 2Checkout states for the line, or null when it does not say (or the line is lifetime). */
+    public Instant getExpiresAt() {
+        return expiresAt;
+    }
+
+    public boolean isLifetime() {
+        return lifetime;
+    }
+
     @Override
     public String toString() {
-        return "order " + orderRef + " product " + productRef;
+        return "order " + orderRef + " product " + getProductRef();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Builds a line; only the order reference and a product identifier are required. */
+    public static final class Builder {
+        private final String orderRef;
+        private String invoiceId;
+        private String productId;
+        private String productCode;
+        private String productName;
+        private int quantity = 1;
+        private String recurrence;
+        private String customerName;
+        private String customerEmail;
+        private boolean test;
+        private String subscriptionRef;
+        private boolean renewal;
+        private boolean upgrade;
+        private Instant expiresAt;
+        private boolean lifetime;
+
+        private Builder(String orderRef) {
+            this.orderRef = orderRef;
+        }
+
+        public Builder invoice(String invoiceId) {
+            this.invoiceId = invoiceId;
+            return this;
+        }
+
+        public Builder product(String productId, String productCode, String productName) {
+            this.productId = productId;
+            this.productCode = productCode;
+            this.productName = productName;
+            return this;
+        }
+
+        public Builder quantity(int quantity) {
+            this.quantity = quantity;
+            return this;
+        }
+
+        public Builder recurrence(String recurrence) {
+            this.recurrence = recurrence;
+            return this;
+        }
+
+        public Builder customer(String name, String email) {
+            this.customerName = name;
+            this.customerEmail = email;
+            return this;
+        }
+
+        public Builder test(boolean test) {
+            this.test = test;
+            return this;
+        }
+
+        public Builder subscription(String subscriptionRef, boolean renewal, boolean upgrade) {
+            this.subscriptionRef = subscriptionRef;
+            this.renewal = renewal;
+            this.upgrade = upgrade;
+            return this;
+        }
+
+        public Builder expires(Instant expiresAt, boolean lifetime) {
+            this.expiresAt = expiresAt;
+            this.lifetime = lifetime;
+            return this;
+        }
+
+        public OrderLine build() {
+            return new OrderLine(this);
+        }
     }
 }

@@ -76,6 +76,23 @@ public class MailPlanner {
                 exchange.getVariable("rejectionReason", String.class), false);
     }
 
+    /**
+     * The email about a notification parked longer than the configured age: the order (or subscription)
+     * it refers to never reached the connector, so a person has to look. To the vendor, else support.
+     */
+    public VendorMail parkedMail(@org.apache.camel.Body StoredNotification notification) {
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT n.outcome, n.received_at, v.name AS vendor_name, v.contact_email
+                FROM notification n LEFT JOIN vendor v ON v.id = n.vendor_id WHERE n.id = ?""", notification.getId());
+        Map<String, Object> row = rows.isEmpty() ? Map.of() : rows.get(0);
+        String contact = (String) row.get("contact_email");
+        return new VendorMail(contact == null ? List.of(supportAddress) : List.of(contact.trim()), (String) row.get("vendor_name"),
+                null, notification.getId(), notification.getChannel(), notification.getMessageType(), notification.getOrderRef(),
+                List.of(String.valueOf(row.get("outcome"))),
+                "still parked since " + row.get("received_at") + ": the order or subscription it refers to has not been licensed",
+                false);
+    }
+
     private Map<String, Object> connector(long connectorId) {
         List<Map<String, Object>> rows = jdbc.queryForList("""
                 SELECT c.name, c.email_on_success, c.recipients, v.contact_email, v.name AS vendor_name

@@ -50,7 +50,7 @@ public class InsIntake {
             throw new NotificationRejectedException("md5_hash does not match", vendor.id(), diagnostics);
         }
         return new IncomingNotification("INS", vendor.id(), ins.getMessageId(), ins.getMessageType(), ins.getOrderRef(),
-                ins.getInvoiceId(), ins.getEventKey(), rawBody, contentType, remoteAddress,
+                ins.getInvoiceId(), ins.getEventKey(), java.util.List.of(), rawBody, contentType, remoteAddress,
                 "INS md5_hash (MD5 over sale_id + vendor_id + invoice_id + secret word) matched the " + matched + " secret word");
     }
 

@@ -190,8 +190,15 @@ public final class InsMessage {
     }
 
     private OrderLine line(InsItem item) {
-        return new OrderLine(getOrderRef(), getInvoiceId() == null ? null : getInvoiceId().trim(), item.productId(),
-                item.name(), item.quantity(), item.recurrence(), getCustomerName(), getCustomerEmail(), isDemo(), null);
+        // INS names a product by the vendor's item id, which a mapping may hold as product code or product id.
+        return OrderLine.forOrder(getOrderRef())
+                .invoice(getInvoiceId() == null ? null : getInvoiceId().trim())
+                .product(item.productId(), item.productId(), item.name())
+                .quantity(item.quantity())
+                .recurrence(item.recurrence())
+                .customer(getCustomerName(), getCustomerEmail())
+                .test(isDemo())
+                .build();
     }
 
     /**

@@ -88,21 +88,21 @@ public class ConnectorConfigLoader {
                     Long connectorId = jdbc.queryForObject("""
                             INSERT INTO connector (vendor_id, code, name, enabled, mode, email_on_success, recipients,
                                                    refund_policy, failed_renewal_policy, stopped_policy,
-                                                   issue_before_fraud_review, code_prefix)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                   issue_before_fraud_review, code_prefix, issue_on)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (vendor_id, code) DO UPDATE SET name = EXCLUDED.name, enabled = EXCLUDED.enabled,
                                 mode = EXCLUDED.mode, email_on_success = EXCLUDED.email_on_success,
                                 recipients = EXCLUDED.recipients, refund_policy = EXCLUDED.refund_policy,
                                 failed_renewal_policy = EXCLUDED.failed_renewal_policy,
                                 stopped_policy = EXCLUDED.stopped_policy,
                                 issue_before_fraud_review = EXCLUDED.issue_before_fraud_review,
-                                code_prefix = EXCLUDED.code_prefix, updated_at = now()
+                                code_prefix = EXCLUDED.code_prefix, issue_on = EXCLUDED.issue_on, updated_at = now()
                             RETURNING id""", Long.class,
                             vendorId, connectorCode, string(c, "name", connectorCode), bool(c, "enabled", true),
                             string(c, "mode", "live"), bool(c, "emailOnSuccess", false), recipientList,
                             string(c, "refundPolicy", "revoke"), string(c, "failedRenewalPolicy", "past_due"),
                             string(c, "stoppedPolicy", "keep_until_expiry"), bool(c, "issueBeforeFraudReview", false),
-                            string(c, "codePrefix", ""));
+                            string(c, "codePrefix", ""), string(c, "issueOn", "complete"));
                     connectors++;
                     for (Map<String, Object> p : list(c.get("products"), cwhere + " products")) {
                         upsertProduct(jdbc, vendorId, connectorId, p, cwhere);
@@ -135,19 +135,20 @@ public class ConnectorConfigLoader {
         }
         Object[] values = {connectorId, productId, productCode, string(p, "name", productCode != null ? productCode : productId),
                 string(p, "edition", ""), licenseType, duration, intValue(p, "maxActivations", 1),
-                string(p, "codeMode", "per_unit")};
+                string(p, "codeMode", "per_unit"), string(p, "upgradePolicy", "update_license")};
         int[] types = {Types.BIGINT, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR, Types.VARCHAR,
-                Types.VARCHAR, Types.INTEGER, Types.VARCHAR};
+                Types.VARCHAR, Types.INTEGER, Types.VARCHAR, Types.VARCHAR};
         try {
             if (existing.isEmpty()) {
                 jdbc.update("""
                         INSERT INTO product_mapping (connector_id, product_id, product_code, name, edition, license_type,
-                                                     duration, max_activations, code_mode, vendor_id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", append(values, vendorId), append(types, Types.BIGINT));
+                                                     duration, max_activations, code_mode, upgrade_policy, vendor_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", append(values, vendorId), append(types, Types.BIGINT));
             } else {
                 jdbc.update("""
                         UPDATE product_mapping SET connector_id = ?, product_id = ?, product_code = ?, name = ?, edition = ?,
-                            license_type = ?, duration = ?, max_activations = ?, code_mode = ?, updated_at = now()
+                            license_type = ?, duration = ?, max_activations = ?, code_mode = ?, upgrade_policy = ?,
+                            updated_at = now()
                         WHERE id = ?""", append(values, existing.get(0)), append(types, Types.BIGINT));
             }
         } catch (RuntimeException e) {

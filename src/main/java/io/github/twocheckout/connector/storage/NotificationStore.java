@@ -27,6 +27,7 @@ public class NotificationStore {
     private final Instant startedAt = Instant.now();
     private int leaseSeconds = 300;
     private int stallSeconds = 30;
+    private long parkedReportSeconds = 86_400;
 
     public NotificationStore(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -40,12 +41,13 @@ public class NotificationStore {
     public StoreResult store(IncomingNotification n) {
         List<Long> inserted = jdbc.queryForList("""
                 INSERT INTO notification (channel, vendor_id, message_id, message_type, order_ref, invoice_id, event_key,
-                                          raw_body, content_type, remote_address, verification, status, http_status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'RECEIVED', 200)
+                                          subscription_refs, raw_body, content_type, remote_address, verification, status,
+                                          http_status)
+                VALUES (?, ?, ?, ?, ?, ?, ?, string_to_array(?, ' '), ?, ?, ?, ?, 'RECEIVED', 200)
                 ON CONFLICT DO NOTHING
                 RETURNING id""", Long.class,
                 n.channel(), n.vendorId(), n.messageId(), n.messageType(), n.orderRef(), n.invoiceId(), n.eventKey(),
-                n.rawBody(), n.contentType(), n.remoteAddress(), n.verification());
+                refs(n.subscriptionRefs()), n.rawBody(), n.contentType(), n.remoteAddress(), n.verification());
         if (!inserted.isEmpty()) {
             return new StoreResult(inserted.get(0), false, true);
         }
@@ -146,7 +148,8 @@ public class NotificationStore {
                 UPDATE notification n SET status = 'RECEIVED', updated_at = now()
                 WHERE n.status = 'PARKED' AND EXISTS (
                     SELECT 1 FROM license l
-                    WHERE l.vendor_id = n.vendor_id AND l.order_ref = n.order_ref AND l.issued_at > n.updated_at)
+                    WHERE l.vendor_id = n.vendor_id AND l.updated_at > n.updated_at
+                      AND (l.order_ref = n.order_ref OR l.subscription_ref = ANY (n.subscription_refs)))
                 RETURNING n.id""", Long.class));
         due.addAll(jdbc.queryForList("""
                 SELECT id FROM notification
@@ -195,12 +198,40 @@ public class NotificationStore {
                 WHERE id = ? AND status IN ('FAILED', 'PARKED', 'PROCESSED', 'IGNORED')""", id) == 1;
     }
 
-    /** Parked notifications of an order whose licenses now exist, put back in the queue. */
+    /**
+     * Parked notifications that may now apply, put back in the queue: those of an order whose licenses
+     * now exist, and those (renewals, LCN changes) waiting for a subscription these licenses carry.
+     */
     public List<Long> releaseParked(long vendorId, String orderRef) {
         return jdbc.queryForList("""
                 UPDATE notification SET status = 'RECEIVED', updated_at = now()
-                WHERE vendor_id = ? AND order_ref = ? AND status = 'PARKED'
-                RETURNING id""", Long.class, vendorId, orderRef);
+                WHERE vendor_id = ? AND status = 'PARKED'
+                  AND (order_ref = ? OR subscription_refs && ARRAY(
+                        SELECT subscription_ref FROM license
+                        WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
+                RETURNING id""", Long.class, vendorId, orderRef, vendorId, orderRef);
+    }
+
+    /**
+     * Parked notifications older than the configured age that nobody was told about yet, marked as
+     * reported: a refund or renewal whose order never arrived needs a person to look at it.
+     */
+    public List<StoredNotification> claimParkedTooLong() {
+        return jdbc.query("""
+                UPDATE notification SET parked_reported_at = now()
+                WHERE id IN (SELECT id FROM notification
+                             WHERE status = 'PARKED' AND parked_reported_at IS NULL
+                               AND received_at < now() - make_interval(secs => ?)
+                             ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+                RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
+                (rs, i) -> new StoredNotification(rs.getLong("id"), rs.getString("channel"),
+                        (Long) rs.getObject("vendor_id"), rs.getString("message_type"), rs.getString("order_ref"),
+                        rs.getString("raw_body"), rs.getInt("attempts")),
+                parkedReportSeconds);
+    }
+
+    private static String refs(List<String> refs) {
+        return refs == null || refs.isEmpty() ? null : String.join(" ", refs);
     }
 
     private static String clip(String s) {
@@ -209,6 +240,10 @@ public class NotificationStore {
 
     public void setLeaseSeconds(int leaseSeconds) {
         this.leaseSeconds = leaseSeconds;
+    }
+
+    public void setParkedReportSeconds(long parkedReportSeconds) {
+        this.parkedReportSeconds = parkedReportSeconds;
     }
 
     public void setStallSeconds(int stallSeconds) {

@@ -24,6 +24,16 @@ public class VendorDirectory {
         return found.isEmpty() ? null : found.get(0);
     }
 
+    public Vendor findByMerchantCode(String merchantCode) {
+        List<Vendor> found = jdbc.query("SELECT * FROM vendor WHERE merchant_code = ?", ROW, merchantCode);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
+    /** Every vendor that can verify HMAC-signed calls, for calls that do not name their merchant. */
+    public List<Vendor> withSecretKey() {
+        return jdbc.query("SELECT * FROM vendor WHERE secret_key IS NOT NULL AND secret_key <> '' ORDER BY id", ROW);
+    }
+
     public Vendor findById(long id) {
         List<Vendor> found = jdbc.query("SELECT * FROM vendor WHERE id = ?", ROW, id);
         return found.isEmpty() ? null : found.get(0);

@@ -53,6 +53,38 @@ public abstract class ConnectorTestBase {
         return awaitSettled(post.saleId(), expectedNotifications);
     }
 
+    protected Response postIpn(SignedPost post) {
+        return connector.http().contentType("application/x-www-form-urlencoded").body(post.body()).post("/2co/ipn");
+    }
+
+    protected Response postLcn(SignedPost post) {
+        return connector.http().contentType("application/x-www-form-urlencoded").body(post.body())
+                .post("/2co/lcn?merchant=ACME");
+    }
+
+    /** Posts an IPN that must be acknowledged, then waits until its order has this many finished notifications. */
+    protected List<Map<String, Object>> deliverIpn(SignedPost post, int expectedNotifications) {
+        postIpn(post).then().statusCode(200);
+        return awaitSettled(post.refno(), expectedNotifications);
+    }
+
+    /** Posts an LCN that must be acknowledged, then waits until the subscription has this many finished LCNs. */
+    protected List<Map<String, Object>> deliverLcn(SignedPost post, int expectedNotifications) {
+        postLcn(post).then().statusCode(200);
+        String ref = post.get("LICENSE_CODE");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            List<Map<String, Object>> rows = lcnNotifications(ref);
+            return rows.size() == expectedNotifications && rows.stream()
+                    .noneMatch(r -> List.of("RECEIVED", "PROCESSING").contains(r.get("status")));
+        });
+        return lcnNotifications(ref);
+    }
+
+    protected List<Map<String, Object>> lcnNotifications(String licenseCode) {
+        return connector.jdbc().queryForList("SELECT * FROM notification WHERE channel = 'LCN' AND status <> 'REJECTED' "
+                + "AND ? = ANY (subscription_refs) ORDER BY id", licenseCode);
+    }
+
     /** Waits until every notification of the order is finished (none received or processing). */
     protected List<Map<String, Object>> awaitSettled(String orderRef, int expectedNotifications) {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
