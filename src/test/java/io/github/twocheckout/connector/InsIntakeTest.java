@@ -41,7 +41,9 @@ class InsIntakeTest extends ConnectorTestBase {
                 .contains("sale_id (11 bytes)", "vendor_id (4 bytes)", "current and the previous secret word")
                 .doesNotContain("tango-acme", "old-acme", "guessed-word");
         assertThat(connector.licenses(forged.saleId())).isEmpty();
-        assertThat(connector.notifications(forged.saleId())).isEmpty();
+        // Findable by its (unverified) order, and nothing but the rejection was stored.
+        assertThat(connector.notifications(forged.saleId())).singleElement()
+                .satisfies(n -> assertThat(n.get("status")).isEqualTo("REJECTED"));
 
         MimeMessage mail = awaitMails("Rejected INS call (md5_hash does not match)", 1).get(0);
         assertThat(recipients(mail)).contains("support@operator.test");

@@ -233,8 +233,9 @@ class InsLicenseLifecycleTest extends ConnectorTestBase {
         // The order's license appears without passing through the release step (as when the park
         // committed after the issuing run had already released the order's parked rows).
         connector.jdbc().update("""
-                INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, order_ref, unit_no, status, test)
-                SELECT 'RACE-' || ?, m.vendor_id, m.connector_id, m.id, ?, 1, 'ACTIVE', false
+                INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, original_mapping_id, order_ref, unit_no,
+                                     status, test)
+                SELECT 'RACE-' || ?, m.vendor_id, m.connector_id, m.id, m.id, ?, 1, 'ACTIVE', false
                 FROM product_mapping m WHERE m.product_code = 'ACME-PRO'""", order.saleId(), order.saleId());
         await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(lastNotification(order.saleId()).get("status")));
         assertThat(connector.licenses(order.saleId())).hasSize(1).allSatisfy(l -> assertThat(l.get("status")).isEqualTo("REVOKED"));

@@ -73,7 +73,7 @@ class SignedIntakeTest extends ConnectorTestBase {
     void aWeakerValidSignatureNeverStandsInForAFailedStrongerOne() {
         SignedPost post = order().forge("SIGNATURE_SHA3_256", "00".repeat(32));
         postIpn(post).then().statusCode(403).body(not(containsString("<sig"))).body(not(containsString("EPAYMENT")));
-        assertThat(connector.notifications(post.refno())).isEmpty();
+        assertThat(connector.notifications(post.refno())).singleElement().satisfies(n -> assertThat(n.get("status")).isEqualTo("REJECTED"));
     }
 
     @Test
@@ -117,8 +117,10 @@ class SignedIntakeTest extends ConnectorTestBase {
         assertThat(diagnostics).contains("SIGNATURE_SHA3_256 (HMAC-SHA3-256) mismatch", "FIRSTNAME=3", "LASTNAME=10",
                 "IPN_PNAME[]=", "vendor acme", "posted SIGNATURE_SHA3_256 has 64 characters");
         assertThat(diagnostics).doesNotContain("acme-key");
-        assertThat(connector.notifications(post.refno())).isEmpty();
         assertThat(connector.licenses(post.refno())).isEmpty();
+        // The vendor finds it by order, marked rejected.
+        connector.api().get("/api/notifications?order=" + post.refno()).then().statusCode(200)
+                .body("[0].status", equalTo("REJECTED")).body("[0].channel", equalTo("IPN"));
     }
 
     @Test

@@ -247,6 +247,12 @@ public class SubscriptionLedger {
         long id = ((Number) license.get("id")).longValue();
         Timestamp current = (Timestamp) license.get("expires_at");
         Timestamp next = lcn.isLifetime() ? null : lcn.getExpiresAt() == null ? current : Timestamp.from(lcn.getExpiresAt());
+        java.time.LocalDate day = lcn.getExpirationDay();
+        if (day != null && current != null) {
+            // Only the day is known: keep the license's time of day (its expiry from the IPN is exact).
+            java.time.OffsetDateTime at = current.toInstant().atOffset(java.time.ZoneOffset.UTC);
+            next = Timestamp.from(day.atTime(at.toLocalTime()).toInstant(java.time.ZoneOffset.UTC));
+        }
         Boolean recurring = lcn.getRecurring();
         if (recurring != null) {
             ledger.jdbc.update("UPDATE license SET renewing = ?, updated_at = now() WHERE id = ? AND renewing <> ?",

@@ -46,6 +46,23 @@ public final class LcnMessage implements SignedNotification {
         return at != null ? at : TwoCheckoutDates.expiry(getExpirationDate(), form.get("TIMEZONE_OFFSET"));
     }
 
+    /**
+     * The expiry day when 2Checkout sends a date without a time (EXPIRATION_DATE "2025-05-14" and no
+     * EXPIRATION_DATE_TIME), else null. A license keeps its time of day when only the day is known.
+     */
+    public java.time.LocalDate getExpirationDay() {
+        String exact = form.get("EXPIRATION_DATE_TIME");
+        String date = getExpirationDate();
+        if ((exact != null && !exact.isBlank()) || date == null || date.trim().length() != 10 || isLifetime()) {
+            return null;
+        }
+        try {
+            return java.time.LocalDate.parse(date.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
     public boolean isLifetime() {
         return TwoCheckoutDates.isLifetime(getExpirationDate()) || "YES".equalsIgnoreCase(trim(form.get("LICENSE_LIFETIME")));
     }

@@ -85,10 +85,13 @@ public class NotificationStore {
         String raw = exchange.getVariable("rawBody", String.class);
         try {
             Long id = jdbc.queryForObject("""
-                    INSERT INTO notification (channel, vendor_id, message_type, raw_body, content_type, remote_address,
-                                              verification, status, http_status, last_error)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'REJECTED', ?, ?) RETURNING id""", Long.class,
-                    exchange.getVariable("channel", String.class), vendorId, guessMessageType(raw),
+                    INSERT INTO notification (channel, vendor_id, message_type, order_ref, raw_body, content_type,
+                                              remote_address, verification, status, http_status, last_error)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'REJECTED', ?, ?) RETURNING id""", Long.class,
+                    exchange.getVariable("channel", String.class), vendorId,
+                    guess(raw, "message_type", "ORDERSTATUS", "MESSAGE_TYPE"),
+                    // Unverified, but it lets a vendor find the rejected call of an order (GET /api/notifications?order=).
+                    guess(raw, "REFNO", "order_ref", "sale_id"),
                     raw == null ? "" : raw.replace('\0', '\uFFFD'),
                     exchange.getVariable("contentType", String.class), exchange.getVariable("remoteAddress", String.class),
                     clip(diagnostics), httpStatus, clip(reason));
@@ -109,14 +112,22 @@ public class NotificationStore {
         return t;
     }
 
-    private static String guessMessageType(String raw) {
+    /** The first of these fields found in a body that may not even parse, as posted (clipped). */
+    private static String guess(String raw, String... names) {
         if (raw == null) {
             return null;
         }
-        for (String pair : raw.split("&", 50)) {
-            if (pair.startsWith("message_type=") || pair.startsWith("MESSAGE_TYPE=")) {
-                String v = pair.substring(pair.indexOf('=') + 1);
-                return v.length() > 64 ? v.substring(0, 64) : v;
+        for (String name : names) {
+            for (String pair : raw.split("&", 200)) {
+                if (pair.startsWith(name + "=")) {
+                    String v = pair.substring(name.length() + 1);
+                    try {
+                        v = java.net.URLDecoder.decode(v, java.nio.charset.StandardCharsets.UTF_8);
+                    } catch (IllegalArgumentException e) {
+                        // keep it encoded
+                    }
+                    return v.length() > 64 ? v.substring(0, 64) : v;
+                }
             }
         }
         return null;
