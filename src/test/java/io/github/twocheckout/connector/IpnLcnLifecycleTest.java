@@ -71,7 +71,7 @@ class IpnLcnLifecycleTest extends ConnectorTestBase {
 
     @Test
     void pendingStatusesAreRecordedOnly() {
-        for (String status : List.of("PENDING", "PURCHASE_PENDING", "PENDING_APPROVAL", "PAYMENT_RECEIVED", "SUSPECT", "INVALID")) {
+        for (String status : List.of("PENDING", "PURCHASE_PENDING", "PENDING_APPROVAL", "PAYMENT_RECEIVED", "PENDING_ORDER_APPROVAL", "SUSPECT", "INVALID")) {
             SignedPost ipn = SignedPost.ipn(status).product("5001", "ACME-PRO", "ACME Pro", 1);
             deliverIpn(ipn, 1);
             assertThat(connector.licenses(ipn.refno())).as(status).isEmpty();

@@ -178,27 +178,8 @@ public class LicenseLedger {
         Integer renewed = tx.execute(status -> {
             List<Map<String, Object>> licenses = lockLineLicenses(notification.getVendorId(), line, product.mappingId());
             found[0] = licenses.size();
-            int n = 0;
-            for (Map<String, Object> license : licenses) {
-                long id = ((Number) license.get("id")).longValue();
-                String from = (String) license.get("status");
-                if ("REVOKED".equals(from)) {
-                    continue;
-                }
-                Timestamp current = (Timestamp) license.get("expires_at");
-                Instant base = current == null ? Instant.now() : current.toInstant();
-                Timestamp next = expiry(base, period);
-                if (!event(id, notification.getId(), "RENEWED", "RENEWED:invoice:" + line.getInvoiceId(), from, "ACTIVE",
-                        "invoice " + line.getInvoiceId() + ", expires " + next.toInstant())) {
-                    continue;
-                }
-                jdbc.update("""
-                        UPDATE license SET status = 'ACTIVE', status_reason = NULL, expires_at = ?, renewing = TRUE,
-                               updated_at = now() WHERE id = ?""", next, id);
-                until[0] = next.toInstant().toString();
-                n++;
-            }
-            return n;
+            return extend(licenses, notification, "RENEWED:invoice:" + line.getInvoiceId(), "invoice " + line.getInvoiceId(),
+                    current -> expiry(current == null ? Instant.now() : current.toInstant(), period), until);
         });
         if (found[0] == 0) {
             report.park("no license for order " + line.getOrderRef() + " product " + line.getProductRef()
@@ -207,6 +188,34 @@ public class LicenseLedger {
         }
         report.renewed(product, line, renewed == null ? 0 : renewed, found[0], until[0]);
         return renewed == null ? 0 : renewed;
+    }
+
+    /**
+     * Renews each license that is not revoked, once per event key: active again, auto-renewing, with the
+     * expiry {@code nextExpiry} computes from the current one (null = lifetime). Returns how many changed;
+     * {@code until[0]} gets the last new expiry, for the report.
+     */
+    int extend(List<Map<String, Object>> licenses, StoredNotification notification, String eventKey, String detail,
+               java.util.function.UnaryOperator<Timestamp> nextExpiry, String[] until) {
+        int n = 0;
+        for (Map<String, Object> license : licenses) {
+            long id = ((Number) license.get("id")).longValue();
+            String from = (String) license.get("status");
+            if ("REVOKED".equals(from)) {
+                continue;
+            }
+            Timestamp next = nextExpiry.apply((Timestamp) license.get("expires_at"));
+            String expires = next == null ? "lifetime" : next.toInstant().toString();
+            if (!event(id, notification.getId(), "RENEWED", eventKey, from, "ACTIVE", detail + ", expires " + expires)) {
+                continue;
+            }
+            jdbc.update("""
+                    UPDATE license SET status = 'ACTIVE', status_reason = NULL, expires_at = ?, renewing = TRUE,
+                           updated_at = now() WHERE id = ?""", next, id);
+            until[0] = expires;
+            n++;
+        }
+        return n;
     }
 
     /** Applies a status change to each license it applies to, once per notification; returns how many changed. */

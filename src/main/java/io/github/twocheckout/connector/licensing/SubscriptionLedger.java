@@ -42,28 +42,11 @@ public class SubscriptionLedger {
         Integer renewed = ledger.tx.execute(status -> {
             List<Map<String, Object>> licenses = ledger.lockSubscription(notification.getVendorId(), line.getSubscriptionRef());
             found[0] = licenses.size();
-            int n = 0;
-            for (Map<String, Object> license : licenses) {
-                String from = (String) license.get("status");
-                if ("REVOKED".equals(from)) {
-                    continue;
-                }
-                Timestamp current = (Timestamp) license.get("expires_at");
-                Timestamp next = line.isLifetime() ? null
-                        : line.getExpiresAt() != null ? Timestamp.from(line.getExpiresAt())
-                        : LicenseLedger.expiry(current == null ? Instant.now() : current.toInstant(), period);
-                long id = ((Number) license.get("id")).longValue();
-                if (!ledger.event(id, notification.getId(), "RENEWED", "RENEWED:order:" + line.getOrderRef(), from, "ACTIVE",
-                        "renewal order " + line.getOrderRef() + ", expires " + (next == null ? "never" : next.toInstant()))) {
-                    continue;
-                }
-                ledger.jdbc.update("""
-                        UPDATE license SET status = 'ACTIVE', status_reason = NULL, expires_at = ?, renewing = TRUE,
-                               updated_at = now() WHERE id = ?""", next, id);
-                until[0] = next == null ? "lifetime" : next.toInstant().toString();
-                n++;
-            }
-            return n;
+            return ledger.extend(licenses, notification, "RENEWED:order:" + line.getOrderRef(), "renewal order " + line.getOrderRef(),
+                    current -> line.isLifetime() ? null
+                            : line.getExpiresAt() != null ? Timestamp.from(line.getExpiresAt())
+                            : LicenseLedger.expiry(current == null ? Instant.now() : current.toInstant(), period),
+                    until);
         });
         if (found[0] == 0) {
             report.park("no license for subscription " + line.getSubscriptionRef() + " yet (renewal order " + line.getOrderRef()

@@ -1,10 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import io.github.twocheckout.connector.licensing.OrderLine;
 
@@ -69,28 +65,13 @@ public final class InsMessage {
             if (id == null || id.isBlank()) {
                 throw new MalformedNotificationException("item_id_" + i + " missing (item_count=" + count + ")");
             }
+            // The legacy INS parameter list has no quantity; an item_quantity_# field is honoured when sent.
             items.add(new InsItem(i, id.trim(), form.first("item_name_" + i), form.first("item_type_" + i),
                     form.first("item_duration_" + i), form.first("item_recurrence_" + i),
                     form.first("item_rec_status_" + i), form.first("item_list_amount_" + i),
-                    quantity(form.first("item_quantity_" + i), i)));
+                    Fields.quantity(form.first("item_quantity_" + i), "item_quantity_" + i)));
         }
         return List.copyOf(items);
-    }
-
-    // The legacy INS parameter list has no quantity; an item_quantity_# field is honoured when sent.
-    private static int quantity(String value, int index) {
-        if (value == null || value.isBlank()) {
-            return 1;
-        }
-        try {
-            int q = Integer.parseInt(value.trim());
-            if (q < 1 || q > 1000) {
-                throw new MalformedNotificationException("item_quantity_" + index + " out of range");
-            }
-            return q;
-        } catch (NumberFormatException e) {
-            throw new MalformedNotificationException("item_quantity_" + index + " is not a number");
-        }
     }
 
     public String field(String name) {
@@ -218,15 +199,7 @@ public final class InsMessage {
         for (InsItem item : items) {
             key.append('|').append(item.productId()).append(':').append(item.type()).append(':').append(item.listAmount());
         }
-        return sha256(key.toString());
-    }
-
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Fields.sha256(key.toString());
     }
 
     private static String lower(String s) {

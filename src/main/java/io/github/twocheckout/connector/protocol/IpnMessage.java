@@ -1,13 +1,13 @@
 package io.github.twocheckout.connector.protocol;
 
 import io.github.twocheckout.connector.licensing.OrderLine;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
+
+import static io.github.twocheckout.connector.protocol.Fields.nz;
+import static io.github.twocheckout.connector.protocol.Fields.sha256;
+import static io.github.twocheckout.connector.protocol.Fields.trim;
+import static io.github.twocheckout.connector.protocol.Fields.upper;
 
 /**
  * An IPN (order event) as the connector reads it. Field names per 2checkout-protocols.md section 2.2;
@@ -60,7 +60,7 @@ public final class IpnMessage implements SignedNotification {
             out.add(OrderLine.forOrder(getOrderRef())
                     .invoice(getOrderRef())
                     .product(id, code, form.element("IPN_PNAME", i))
-                    .quantity(quantity(form.element("IPN_QTY", i), i))
+                    .quantity(Fields.quantity(form.element("IPN_QTY", i), "IPN_QTY[" + i + "]"))
                     .customer(getCustomerName(), form.get("CUSTOMEREMAIL"))
                     .test(isTest())
                     .subscription(form.element("IPN_LICENSE_REF", i), "RENEWAL".equals(type) || (renewalOrder && !"UPGRADE".equals(type)),
@@ -69,21 +69,6 @@ public final class IpnMessage implements SignedNotification {
                     .build());
         }
         return List.copyOf(out);
-    }
-
-    private static int quantity(String value, int index) {
-        if (value == null || value.isBlank()) {
-            return 1;
-        }
-        try {
-            int q = Integer.parseInt(value.trim());
-            if (q < 1 || q > 1000) {
-                throw new MalformedNotificationException("IPN_QTY[" + index + "] out of range");
-            }
-            return q;
-        } catch (NumberFormatException e) {
-            throw new MalformedNotificationException("IPN_QTY[" + index + "] is not a number");
-        }
     }
 
     @Override
@@ -182,25 +167,5 @@ public final class IpnMessage implements SignedNotification {
     public String receipt(HmacAlgorithm algorithm, String secretKey, String date) {
         return ReadReceipt.forIpn(algorithm, secretKey, form.element("IPN_PID", 0), form.element("IPN_PNAME", 0),
                 form.get("IPN_DATE"), date);
-    }
-
-    static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String upper(String s) {
-        return s == null ? null : s.trim().toUpperCase(Locale.ROOT);
-    }
-
-    private static String trim(String s) {
-        return s == null ? null : s.trim();
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
     }
 }

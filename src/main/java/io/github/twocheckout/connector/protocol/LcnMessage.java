@@ -2,7 +2,11 @@ package io.github.twocheckout.connector.protocol;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
+
+import static io.github.twocheckout.connector.protocol.Fields.nz;
+import static io.github.twocheckout.connector.protocol.Fields.sha256;
+import static io.github.twocheckout.connector.protocol.Fields.trim;
+import static io.github.twocheckout.connector.protocol.Fields.upper;
 
 /**
  * An LCN (license change notification) as the connector reads it: the new state of one 2Checkout
@@ -154,7 +158,7 @@ public final class LcnMessage implements SignedNotification {
     /** The subscription and the state it is in as of DATE_UPDATED: the same state re-sent is the same event. */
     @Override
     public String eventKey() {
-        return IpnMessage.sha256(String.join("|", "LCN", getLicenseCode(), nz(getExpirationDate()),
+        return sha256(String.join("|", "LCN", getLicenseCode(), nz(getExpirationDate()),
                 nz(form.get("DISABLED")), nz(form.get("EXPIRED")), nz(form.get("RECURRING")), nz(form.get("STATUS")),
                 nz(form.get("DATE_UPDATED")), nz(form.get("TEST"))));
     }
@@ -162,17 +166,5 @@ public final class LcnMessage implements SignedNotification {
     @Override
     public String receipt(HmacAlgorithm algorithm, String secretKey, String date) {
         return ReadReceipt.forLcn(algorithm, secretKey, form.get("LICENSE_CODE"), getExpirationDate(), date);
-    }
-
-    private static String upper(String s) {
-        return s == null ? null : s.trim().toUpperCase(Locale.ROOT);
-    }
-
-    private static String trim(String s) {
-        return s == null ? null : s.trim();
-    }
-
-    private static String nz(String s) {
-        return s == null ? "" : s;
     }
 }
