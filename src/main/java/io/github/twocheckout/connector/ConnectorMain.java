@@ -40,7 +40,16 @@ public final class ConnectorMain {
             initial.setProperty("mail.templates", "classpath:config/mail");
         }
         main.setInitialProperties(initial);
-        main.setOverrideProperties(overrides);
+        // camel-main maps environment variables onto placeholders, but not onto its camel.server.* options.
+        Properties effective = new Properties();
+        for (String key : new String[] {"camel.server.port", "camel.server.host"}) {
+            String env = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
+            if (env != null && !env.isBlank() && System.getProperty(key) == null) {
+                effective.setProperty(key, env.trim());
+            }
+        }
+        effective.putAll(overrides);
+        main.setOverrideProperties(effective);
         return main;
     }
 
