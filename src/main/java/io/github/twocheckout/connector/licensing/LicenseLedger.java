@@ -66,6 +66,21 @@ public class LicenseLedger {
                             (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType());
                 }
             }
+            if (created[0] < units) {
+                // Licenses another channel issued (key generator, then IPN; INS, then IPN): the audit trail
+                // shows this channel confirming them, once per channel.
+                jdbc.update("""
+                        INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
+                        SELECT l.id, ?, 'CONFIRMED', 'CONFIRMED:' || ?, l.status, l.status, ?
+                        FROM license l
+                        WHERE l.vendor_id = ? AND l.order_ref = ? AND l.original_mapping_id = ?
+                          AND NOT EXISTS (SELECT 1 FROM license_event e JOIN notification n ON n.id = e.notification_id
+                                          WHERE e.license_id = l.id AND e.event = 'ISSUED' AND n.channel = ?)
+                        ON CONFLICT (license_id, event_key) DO NOTHING""",
+                        notification.getId(), notification.getChannel(),
+                        "order confirmed by " + notification.getChannel() + " " + notification.getMessageType(),
+                        notification.getVendorId(), line.getOrderRef(), product.mappingId(), notification.getChannel());
+            }
             if (line.getSubscriptionRef() != null) {
                 // Issued first by a channel that does not know the subscription (INS, key generator): now we do.
                 jdbc.update("""

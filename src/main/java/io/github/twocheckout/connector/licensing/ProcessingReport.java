@@ -44,6 +44,8 @@ public class ProcessingReport {
     private final List<String> actions = new ArrayList<>();
     private final List<String> errors = new ArrayList<>();
     private final Map<Long, Issued> issued = new LinkedHashMap<>();
+    /** Every code issued or found in this run, line by line: the key generator's answer. */
+    private final List<String> codes = new ArrayList<>();
     private Long errorConnectorId;
     private Long resolvedConnectorId;
     private boolean parked;
@@ -52,6 +54,7 @@ public class ProcessingReport {
 
     public synchronized void issued(ProductLicense product, OrderLine line, List<String> codes, int newlyIssued) {
         licensesPresent = true;
+        this.codes.addAll(codes);
         actions.add((newlyIssued > 0 ? "issued " + newlyIssued : "already issued")
                 + " license(s) for " + product.productName() + " (" + line.getProductRef() + ")"
                 + (newlyIssued > 0 && newlyIssued < codes.size() ? ", " + (codes.size() - newlyIssued) + " existed" : ""));
@@ -148,6 +151,11 @@ public class ProcessingReport {
     /** True when this run issued or found the order's licenses (parked notifications may now apply). */
     public synchronized boolean hasLicenses() {
         return licensesPresent;
+    }
+
+    /** The codes of every line this run issued or found, in line and unit order. */
+    public synchronized List<String> getCodes() {
+        return List.copyOf(codes);
     }
 
     public synchronized List<Issued> getIssued() {

@@ -65,19 +65,21 @@ public class ConnectorConfigLoader {
                 String where = "vendor '" + vendorCode + "'";
                 Long vendorId = jdbc.queryForObject("""
                         INSERT INTO vendor (code, name, ins_vendor_id, merchant_code, secret_word, secret_word_previous,
-                                            secret_key, secret_key_previous, contact_email, allow_md5_only)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                            secret_key, secret_key_previous, contact_email, allow_md5_only,
+                                            keygen_allow_unsigned)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, ins_vendor_id = EXCLUDED.ins_vendor_id,
                             merchant_code = EXCLUDED.merchant_code, secret_word = EXCLUDED.secret_word,
                             secret_word_previous = EXCLUDED.secret_word_previous, secret_key = EXCLUDED.secret_key,
                             secret_key_previous = EXCLUDED.secret_key_previous, contact_email = EXCLUDED.contact_email,
-                            allow_md5_only = EXCLUDED.allow_md5_only, updated_at = now()
+                            allow_md5_only = EXCLUDED.allow_md5_only,
+                            keygen_allow_unsigned = EXCLUDED.keygen_allow_unsigned, updated_at = now()
                         RETURNING id""", Long.class,
                         vendorCode, string(v, "name", vendorCode), string(v, "insVendorId", null),
                         string(v, "merchantCode", null), string(v, "secretWord", null),
                         string(v, "secretWordPrevious", null), string(v, "secretKey", null),
                         string(v, "secretKeyPrevious", null), required(v, "contactEmail", where),
-                        bool(v, "allowMd5Only", false));
+                        bool(v, "allowMd5Only", false), bool(v, "keygenAllowUnsigned", false));
                 for (Map<String, Object> c : list(v.get("connectors"), where + " connectors")) {
                     String connectorCode = required(c, "code", where + " connector");
                     String cwhere = where + " connector '" + connectorCode + "'";

@@ -72,6 +72,53 @@ public class NotificationStore {
     }
 
     /**
+     * Commits a verified call that is answered from within the request (the key generator), already
+     * claimed: no worker takes it, and if this process dies before finishing it the lease runs out and
+     * the recovery poller finishes it (the handlers are idempotent).
+     */
+    public StoredNotification storeClaimed(IncomingNotification n) {
+        return jdbc.queryForObject("""
+                INSERT INTO notification (channel, vendor_id, message_id, message_type, order_ref, invoice_id, event_key,
+                                          subscription_refs, raw_body, content_type, remote_address, verification, status,
+                                          attempts, lease_until)
+                VALUES (?, ?, ?, ?, ?, ?, ?, string_to_array(?, ' '), ?, ?, ?, ?, 'PROCESSING', 1,
+                        now() + make_interval(secs => ?))
+                RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
+                (rs, i) -> new StoredNotification(rs.getLong("id"), rs.getString("channel"),
+                        (Long) rs.getObject("vendor_id"), rs.getString("message_type"), rs.getString("order_ref"),
+                        rs.getString("raw_body"), rs.getInt("attempts")),
+                n.channel(), n.vendorId(), n.messageId(), n.messageType(), n.orderRef(), n.invoiceId(), n.eventKey(),
+                refs(n.subscriptionRefs()), n.rawBody(), n.contentType(), n.remoteAddress(), n.verification(), leaseSeconds);
+    }
+
+    /**
+     * A call processed within the request failed on a fault (not a business error): FAILED with the
+     * answer it got. Never throws: the caller is already answering with an error.
+     */
+    public void failedInRequest(Exchange exchange) {
+        StoredNotification n = exchange.getVariable("notification", StoredNotification.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        while (cause instanceof org.apache.camel.CamelExchangeException && cause.getCause() != null) {
+            cause = cause.getCause(); // the split's wrapper says nothing a vendor can act on
+        }
+        String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        exchange.setVariable("failureReason", error);
+        if (n == null) {
+            return;
+        }
+        try {
+            jdbc.update("""
+                    UPDATE notification SET status = 'FAILED', last_error = ?, http_status = ?, lease_until = NULL,
+                           processed_at = now(), updated_at = now()
+                    WHERE id = ?""", clip(error), exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
+                    n.getId());
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record the failure of notification {} ({}): {}", n.getId(), error, e.getMessage());
+        }
+        LOG.warn("notification={} channel={} status=FAILED: {}", n.getId(), n.getChannel(), error);
+    }
+
+    /**
      * Records a call that was answered 4xx (or could not be read), with the reason. Never throws: the
      * caller is already answering with an error, and a database outage must not turn a 403 into a 500.
      */
@@ -171,12 +218,15 @@ public class NotificationStore {
     }
 
     /** Writes the outcome of processing: PROCESSED, IGNORED, PARKED or (for business errors) FAILED. */
-    public void complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report) {
+    public void complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report,
+                         @Variable("httpStatus") Integer httpStatus) {
         String status = report.getStatus();
+        // httpStatus: the answer of a call processed within the request; null keeps the acknowledgement's.
         jdbc.update("""
                 UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
-                       updated_at = now()
-                WHERE id = ?""", status, clip(report.getSummary()), clip(report.getErrorText()), notification.getId());
+                       http_status = COALESCE(?, http_status), updated_at = now()
+                WHERE id = ?""", status, clip(report.getSummary()), clip(report.getErrorText()), httpStatus,
+                notification.getId());
         LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
                 notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
                 report.getSummary());

@@ -3,7 +3,8 @@ package io.github.twocheckout.connector.storage;
 /** A vendor row with the secrets needed to verify its calls. Never serialised or logged. */
 public record Vendor(long id, String code, String name, String contactEmail,
                      String secretWord, String secretWordPrevious,
-                     String secretKey, String secretKeyPrevious, boolean allowMd5Only) {
+                     String secretKey, String secretKeyPrevious, boolean allowMd5Only,
+                     boolean keygenAllowUnsigned) {
 
     @Override
     public String toString() {

@@ -11,7 +11,7 @@ public class VendorDirectory {
     private static final RowMapper<Vendor> ROW = (rs, i) -> new Vendor(rs.getLong("id"), rs.getString("code"),
             rs.getString("name"), rs.getString("contact_email"), rs.getString("secret_word"),
             rs.getString("secret_word_previous"), rs.getString("secret_key"), rs.getString("secret_key_previous"),
-            rs.getBoolean("allow_md5_only"));
+            rs.getBoolean("allow_md5_only"), rs.getBoolean("keygen_allow_unsigned"));
 
     private final JdbcTemplate jdbc;
 

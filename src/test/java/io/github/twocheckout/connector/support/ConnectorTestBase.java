@@ -62,6 +62,12 @@ public abstract class ConnectorTestBase {
                 .post("/2co/lcn?merchant=ACME");
     }
 
+    /** A key-generator call as 2Checkout would post it to the URL set for ACME's dynamic list. */
+    protected Response postKeygen(SignedPost post) {
+        return connector.http().contentType("application/x-www-form-urlencoded").body(post.body())
+                .post("/2co/keygen?merchant=ACME");
+    }
+
     /** Posts an IPN that must be acknowledged, then waits until its order has this many finished notifications. */
     protected List<Map<String, Object>> deliverIpn(SignedPost post, int expectedNotifications) {
         postIpn(post).then().statusCode(200);

@@ -64,6 +64,23 @@ public final class SignedPost {
         return p;
     }
 
+    /**
+     * A key-generator call for ACME with a fresh order reference, in the field names the connector reads
+     * by default (keygen.fields.*), signed with the current key like an IPN.
+     */
+    public static SignedPost keygen(String pid, String pcode, int qty) {
+        return keygen(String.valueOf(300_000_000L + nextNumber()), pid, pcode, qty);
+    }
+
+    public static SignedPost keygen(String refno, String pid, String pcode, int qty) {
+        SignedPost p = new SignedPost("KEYGEN", "acme-key-2026");
+        p.set("REFNO", refno).set("REFNOEXT", "").set("PID", pid).set("PCODE", pcode).set("PNAME", "Prödukt " + pcode)
+                .set("QUANTITY", String.valueOf(qty)).set("FIRSTNAME", "Zoë").set("LASTNAME", "Ångström")
+                .set("COMPANY", "Müller & Söhne GmbH").set("EMAIL", "zoe@buyer.test").set("LANG", "en").set("COUNTRY", "de")
+                .set("TESTORDER", "NO");
+        return p;
+    }
+
     /** Adds a product line to every IPN_* array. */
     public SignedPost product(String pid, String pcode, String name, int qty, String licenseRef, String licenseType, String exp) {
         add("IPN_PID[]", pid).add("IPN_PNAME[]", name).add("IPN_PCODE[]", pcode).add("IPN_QTY[]", String.valueOf(qty))
