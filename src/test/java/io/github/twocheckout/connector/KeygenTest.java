@@ -273,6 +273,37 @@ class KeygenTest extends ConnectorTestBase {
     }
 
     @Test
+    void aSubscriptionGetsItsTermAndTheSubscriptionReferenceThatLcnUsesLater() throws Exception {
+        String ref = "SUB" + SignedPost.nextNumber();
+        SignedPost call = SignedPost.keygen("5002", "ACME-SUB", 1).set("LICENSE_REF", ref);
+        List<String> codes = codes(postKeygen(call));
+        Map<String, Object> license = connector.licenses(call.refno()).get(0);
+        assertThat(license).containsEntry("code", codes.get(0)).containsEntry("subscription_ref", ref)
+                .containsEntry("renewing", true);
+        assertThat(((java.sql.Timestamp) license.get("expires_at")).toInstant())
+                .isBetween(java.time.Instant.now().plus(Duration.ofDays(364)), java.time.Instant.now().plus(Duration.ofDays(367)));
+
+        deliverLcn(SignedPost.lcn(ref).set("STATUS", "DISABLED").set("DISABLED", "1"), 1);
+        assertThat(connector.licenses(call.refno())).singleElement().satisfies(l -> assertThat(l.get("status")).isEqualTo("SUSPENDED"));
+    }
+
+    @Test
+    void aCallLeftUnfinishedByACrashIsFinishedByRecovery() {
+        // What a process killed between storing the call and issuing leaves behind: a claimed row whose
+        // lease ran out. The recovery poller takes it over, and 2Checkout's retry then finds the codes.
+        SignedPost call = SignedPost.keygen("5001", "ACME-PRO", 2);
+        long id = connector.jdbc().queryForObject("""
+                INSERT INTO notification (channel, vendor_id, message_type, order_ref, raw_body, content_type, verification,
+                                          status, attempts, lease_until)
+                SELECT 'KEYGEN', v.id, 'KEYGEN', ?, ?, 'application/x-www-form-urlencoded', 'verified before the crash',
+                       'PROCESSING', 1, now() - interval '1 second'
+                FROM vendor v WHERE v.code = 'acme' RETURNING id""", Long.class, call.refno(), call.body());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(keygenCalls(call.refno()).get(0).get("status")));
+        assertThat(keygenCalls(call.refno()).get(0)).containsEntry("id", id).containsEntry("attempts", 2);
+        assertThat(connector.licenses(call.refno())).hasSize(2);
+    }
+
+    @Test
     void theProbeAndWrongMethodsAndBodiesAreAnsweredPlainly() {
         connector.http().get("/2co/keygen").then().statusCode(200);
         connector.http().put("/2co/keygen").then().statusCode(405);

@@ -5,21 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.twocheckout.connector.support.ConnectorTestBase;
 import io.github.twocheckout.connector.support.SignedPost;
 import io.restassured.response.Response;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The key generator with the IP allow-list on, behind a proxy that passes the caller's address in
- * X-Forwarded-For: the list comes on top of the signature, and lets through unsigned calls only for a
- * vendor that waived the signature.
+ * The key generator configured the other way an operator may need it: the IP allow-list on, behind a
+ * proxy that passes the caller's address in X-Forwarded-For (the list comes on top of the signature,
+ * and lets unsigned calls through only for a vendor that waived the signature), and the answer in
+ * another format, changed in templates alone (a bare {@code <CODE>} sequence, as some generators send).
  */
-class KeygenAllowListTest extends ConnectorTestBase {
+class KeygenConfigurationTest extends ConnectorTestBase {
 
     private static final String TWOCHECKOUT = "91.220.121.21";
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of("keygen.allowed-ips.enabled", "true", "keygen.client-ip-header", "X-Forwarded-For");
+        return Map.of("keygen.allowed-ips.enabled", "true", "keygen.client-ip-header", "X-Forwarded-For",
+                "keygen.templates", "file:src/test/resources/keygen-codes-only", "keygen.content-type", "text/plain; charset=UTF-8");
     }
 
     private Response post(SignedPost call, String merchant, String forwardedFor) {
@@ -28,11 +31,13 @@ class KeygenAllowListTest extends ConnectorTestBase {
     }
 
     @Test
-    void aSignedCallFromTwoCheckoutIsAnswered() {
-        SignedPost call = SignedPost.keygen("5001", "ACME-PRO", 1);
+    void aSignedCallFromTwoCheckoutIsAnsweredInTheTemplatesFormat() {
+        SignedPost call = SignedPost.keygen("5001", "ACME-PRO", 2);
         Response r = post(call, "ACME", "198.51.100.7, " + TWOCHECKOUT);
         assertThat(r.statusCode()).as(r.asString()).isEqualTo(200);
-        assertThat(r.asString()).contains("<Code>" + connector.licenses(call.refno()).get(0).get("code") + "</Code>");
+        assertThat(r.contentType()).startsWith("text/plain");
+        List<Map<String, Object>> licenses = connector.licenses(call.refno());
+        assertThat(r.asString()).isEqualTo("<CODE>" + licenses.get(0).get("code") + "</CODE><CODE>" + licenses.get(1).get("code") + "</CODE>");
         assertThat((String) connector.notifications(call.refno()).get(0).get("remote_address")).startsWith(TWOCHECKOUT + " (via ");
     }
 
