@@ -35,13 +35,17 @@ public final class ConnectorMain {
         main.configure().withRoutesIncludePattern(routesBase + "/*.camel.yaml");
         Properties initial = new Properties();
         initial.setProperty("camel.main.profile", profile);
-        if (configBase.startsWith("classpath:")) {
-            initial.setProperty("connector.config-file", "classpath:config/connectors.yaml");
-            initial.setProperty("mail.templates", "classpath:config/mail");
-        }
         main.setInitialProperties(initial);
         // camel-main maps environment variables onto placeholders, but not onto its camel.server.* options.
         Properties effective = new Properties();
+        if (configBase.startsWith("classpath:")) {
+            // No config/ here: the files application.properties names relative to the working directory
+            // come from the JAR as well. Override properties, because application.properties would win
+            // over initial ones; an explicit setting (-D, environment, caller) still wins.
+            packaged(effective, overrides, "connector.config-file", "classpath:config/connectors.yaml");
+            packaged(effective, overrides, "mail.templates", "classpath:config/mail");
+            packaged(effective, overrides, "keygen.templates", "classpath:config/keygen");
+        }
         for (String key : new String[] {"camel.server.port", "camel.server.host"}) {
             String env = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
             if (env != null && !env.isBlank() && System.getProperty(key) == null) {
@@ -51,6 +55,13 @@ public final class ConnectorMain {
         effective.putAll(overrides);
         main.setOverrideProperties(effective);
         return main;
+    }
+
+    private static void packaged(Properties effective, Properties overrides, String key, String packagedValue) {
+        String env = key.toUpperCase(java.util.Locale.ROOT).replace('.', '_').replace('-', '_');
+        if (overrides.getProperty(key) == null && System.getProperty(key) == null && System.getenv(env) == null) {
+            effective.setProperty(key, packagedValue);
+        }
     }
 
     private static String setting(Properties overrides, String key, String env, String dflt) {
