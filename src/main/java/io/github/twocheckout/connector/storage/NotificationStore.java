@@ -23,6 +23,11 @@ public class NotificationStore {
     private static final Logger LOG = LoggerFactory.getLogger(NotificationStore.class);
     private static final int MAX_TEXT = 4000;
 
+    /** Reads "RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts". */
+    private static final org.springframework.jdbc.core.RowMapper<StoredNotification> STORED = (rs, i) -> new StoredNotification(
+            rs.getLong("id"), rs.getString("channel"), (Long) rs.getObject("vendor_id"), rs.getString("message_type"),
+            rs.getString("order_ref"), rs.getString("raw_body"), rs.getInt("attempts"));
+
     private final JdbcTemplate jdbc;
     private final Instant startedAt = Instant.now();
     private int leaseSeconds = 300;
@@ -84,9 +89,7 @@ public class NotificationStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, string_to_array(?, ' '), ?, ?, ?, ?, 'PROCESSING', 1,
                         now() + make_interval(secs => ?))
                 RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
-                (rs, i) -> new StoredNotification(rs.getLong("id"), rs.getString("channel"),
-                        (Long) rs.getObject("vendor_id"), rs.getString("message_type"), rs.getString("order_ref"),
-                        rs.getString("raw_body"), rs.getInt("attempts")),
+                STORED,
                 n.channel(), n.vendorId(), n.messageId(), n.messageType(), n.orderRef(), n.invoiceId(), n.eventKey(),
                 refs(n.subscriptionRefs()), n.rawBody(), n.contentType(), n.remoteAddress(), n.verification(), leaseSeconds);
     }
@@ -187,9 +190,7 @@ public class NotificationStore {
                        lease_until = now() + make_interval(secs => ?)
                 WHERE id = ? AND (status = 'RECEIVED' OR (status = 'PROCESSING' AND lease_until < now()))
                 RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
-                (rs, i) -> new StoredNotification(rs.getLong("id"), rs.getString("channel"),
-                        (Long) rs.getObject("vendor_id"), rs.getString("message_type"), rs.getString("order_ref"),
-                        rs.getString("raw_body"), rs.getInt("attempts")),
+                STORED,
                 leaseSeconds, id);
         return claimed.isEmpty() ? null : claimed.get(0);
     }
@@ -285,9 +286,7 @@ public class NotificationStore {
                                AND received_at < now() - make_interval(secs => ?)
                              ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
                 RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
-                (rs, i) -> new StoredNotification(rs.getLong("id"), rs.getString("channel"),
-                        (Long) rs.getObject("vendor_id"), rs.getString("message_type"), rs.getString("order_ref"),
-                        rs.getString("raw_body"), rs.getInt("attempts")),
+                STORED,
                 parkedReportSeconds);
     }
 
