@@ -283,6 +283,13 @@ class KeygenTest extends ConnectorTestBase {
         assertThat(((java.sql.Timestamp) license.get("expires_at")).toInstant())
                 .isBetween(java.time.Instant.now().plus(Duration.ofDays(364)), java.time.Instant.now().plus(Duration.ofDays(367)));
 
+        // The IPN of the order states the term 2Checkout keeps: it replaces the one computed at issue.
+        deliverIpn(SignedPost.ipn("ACME", "acme-key-2026", call.refno(), "COMPLETE")
+                .product("5002", "ACME-SUB", "ACME Subscription", 1, ref, "REGULAR", "2027-11-30 09:00:00"), 2);
+        assertThat(((java.sql.Timestamp) connector.licenses(call.refno()).get(0).get("expires_at")).toInstant())
+                .isEqualTo(java.time.Instant.parse("2027-11-30T09:00:00Z"));
+        assertThat(trail(call.refno())).extracting(e -> e.get("event")).containsExactly("ISSUED", "CONFIRMED");
+
         deliverLcn(SignedPost.lcn(ref).set("STATUS", "DISABLED").set("DISABLED", "1"), 1);
         assertThat(connector.licenses(call.refno())).singleElement().satisfies(l -> assertThat(l.get("status")).isEqualTo("SUSPENDED"));
     }

@@ -68,18 +68,27 @@ public class LicenseLedger {
             }
             if (created[0] < units) {
                 // Licenses another channel issued (key generator, then IPN; INS, then IPN): the audit trail
-                // shows this channel confirming them, once per channel.
+                // shows this channel confirming them, once per channel. A subscription term this channel
+                // states (IPN_LICENSE_EXP) replaces the one computed at issue, unless a renewal came since.
+                boolean term = product.subscription() && (line.getExpiresAt() != null || line.isLifetime());
                 jdbc.update("""
-                        INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
-                        SELECT l.id, ?, 'CONFIRMED', 'CONFIRMED:' || ?, l.status, l.status, ?
-                        FROM license l
-                        WHERE l.vendor_id = ? AND l.order_ref = ? AND l.original_mapping_id = ?
-                          AND NOT EXISTS (SELECT 1 FROM license_event e JOIN notification n ON n.id = e.notification_id
-                                          WHERE e.license_id = l.id AND e.event = 'ISSUED' AND n.channel = ?)
-                        ON CONFLICT (license_id, event_key) DO NOTHING""",
+                        WITH confirmed AS (
+                            INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
+                            SELECT l.id, ?, 'CONFIRMED', 'CONFIRMED:' || ?, l.status, l.status, ?
+                            FROM license l
+                            WHERE l.vendor_id = ? AND l.order_ref = ? AND l.original_mapping_id = ?
+                              AND NOT EXISTS (SELECT 1 FROM license_event e JOIN notification n ON n.id = e.notification_id
+                                              WHERE e.license_id = l.id AND e.event = 'ISSUED' AND n.channel = ?)
+                            ON CONFLICT (license_id, event_key) DO NOTHING
+                            RETURNING license_id)
+                        UPDATE license SET expires_at = ?, updated_at = now()
+                        WHERE ? AND id IN (SELECT license_id FROM confirmed)
+                          AND NOT EXISTS (SELECT 1 FROM license_event e WHERE e.license_id = license.id AND e.event = 'RENEWED')""",
                         notification.getId(), notification.getChannel(),
-                        "order confirmed by " + notification.getChannel() + " " + notification.getMessageType(),
-                        notification.getVendorId(), line.getOrderRef(), product.mappingId(), notification.getChannel());
+                        "order confirmed by " + notification.getChannel() + " " + notification.getMessageType()
+                                + (term ? ", expires " + (line.isLifetime() ? "lifetime" : line.getExpiresAt().toString()) : ""),
+                        notification.getVendorId(), line.getOrderRef(), product.mappingId(), notification.getChannel(),
+                        line.isLifetime() || line.getExpiresAt() == null ? null : Timestamp.from(line.getExpiresAt()), term);
             }
             if (line.getSubscriptionRef() != null) {
                 // Issued first by a channel that does not know the subscription (INS, key generator): now we do.
