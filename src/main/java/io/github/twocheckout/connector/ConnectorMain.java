@@ -16,6 +16,11 @@ public final class ConnectorMain {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("simulate")) {
+            // The 2Checkout simulator ships in the same JAR: java -jar ... simulate send|scenario|load
+            io.github.twocheckout.connector.simulator.SimulatorCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         create(new Properties()).run(args);
     }
 

@@ -216,7 +216,7 @@ public class ConnectorConfigLoader {
     }
 
     /** Replaces ${env:NAME} and ${env:NAME:-default}; an unset variable without default becomes empty. */
-    static String expand(String value) {
+    public static String expand(String value) {
         Matcher m = ENV.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {

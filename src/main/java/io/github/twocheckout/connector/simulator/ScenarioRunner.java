@@ -1,0 +1,302 @@
+package io.github.twocheckout.connector.simulator;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Plays a scenario against a connector: each step's call, signed for the scenario's vendor, then the
+ * license state it expects, read back through {@code GET /api/licenses?order=} until it matches or
+ * the step's timeout passes. Prints one line per step (and the fields and answer when verbose).
+ */
+public final class ScenarioRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ConnectorClient client;
+    private final PrintStream out;
+    private final boolean verbose;
+    private final HttpClient api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private String apiTokenOverride;
+
+    public ScenarioRunner(ConnectorClient client, PrintStream out, boolean verbose) {
+        this.client = client;
+        this.out = out;
+        this.verbose = verbose;
+    }
+
+    public ScenarioRunner apiToken(String token) {
+        this.apiTokenOverride = token;
+        return this;
+    }
+
+    /** Runs every step; true when every call was answered as expected and every expectation held. */
+    public boolean run(Scenario scenario) {
+        Calls calls = new Calls(scenario.vendor());
+        SimOrder order = scenario.order();
+        out.println("scenario: " + scenario.name() + " (order " + order.ref() + ", " + order.products().size()
+                + " product line(s), " + scenario.steps().size() + " step(s)) against " + client.base());
+        int periodsPaid = 1;
+        Map<String, List<String>> keygenCodes = new java.util.HashMap<>();
+        int failures = 0;
+        int n = 0;
+        for (Scenario.Step step : scenario.steps()) {
+            n++;
+            Instant at = step.at() == null ? order.placedAt().plusSeconds(60L * n)
+                    : order.placedAt().atOffset(ZoneOffset.UTC).plus(step.at()).toInstant();
+            List<SimCall> toSend;
+            try {
+                toSend = build(calls, order, step, at, periodsPaid);
+            } catch (RuntimeException e) {
+                out.println(String.format("[%d/%d] %s: ✗ %s", n, scenario.steps().size(), step.name(), e.getMessage()));
+                failures++;
+                continue;
+            }
+            periodsPaid = Math.max(periodsPaid, paidAfter(step, periodsPaid));
+            boolean stepOk = true;
+            for (SimCall call : toSend) {
+                CallResult r = client.send(calls.override(call, step.fields()));
+                boolean ok = step.expectHttp() != null ? r.status() == step.expectHttp() : r.ok();
+                String problem = r.problem() != null ? r.problem() : "expected HTTP " + step.expectHttp();
+                if (ok && r.call().channel() == SimCall.Channel.KEYGEN && r.status() == 200) {
+                    // Whatever 2Checkout asks again for the same order and product, the codes must not change.
+                    List<String> before = keygenCodes.putIfAbsent(r.call().form().get("PCODE"), r.codes());
+                    if (before != null && !before.equals(r.codes())) {
+                        ok = false;
+                        problem = "the key generator answered other codes than before for this order: " + String.join(", ", before);
+                    }
+                }
+                String verdict = !ok ? "✗ " + problem : r.status() >= 300 ? "✓ as expected" + (r.body().isEmpty() ? ""
+                        : " (" + ConnectorClient.abbreviate(r.body()) + ")") : "✓" + detail(r);
+                out.println(String.format("[%d/%d] %s: %s → %s %s (%.0f ms)", n, scenario.steps().size(), step.name(),
+                        r.call().label(), r.status() == 0 ? "no answer" : r.status(), verdict, r.millis()));
+                if (verbose) {
+                    r.call().form().lines().forEach(l -> out.println("      > " + l));
+                    out.println("      < " + ConnectorClient.abbreviate(r.body()));
+                }
+                stepOk &= ok;
+            }
+            if (stepOk && step.expect() != null) {
+                String verdict = await(scenario, order, step.expect());
+                out.println("      " + verdict);
+                stepOk = verdict.startsWith("✓");
+            }
+            if (!stepOk) {
+                failures++;
+                String hint = lastOutcome(scenario, order);
+                if (hint != null) {
+                    out.println("      last notification of the order: " + hint);
+                }
+            }
+        }
+        out.println(failures == 0 ? "scenario passed: " + scenario.steps().size() + " step(s)"
+                : "scenario FAILED: " + failures + " of " + scenario.steps().size() + " step(s)");
+        return failures == 0;
+    }
+
+    private static List<SimCall> build(Calls calls, SimOrder order, Scenario.Step step, Instant at, int periodsPaid) {
+        Map<String, Object> s = step.send();
+        return switch (step.channel()) {
+            case "ins" -> List.of(calls.ins(order, required(s, "type", "ins"), at, new Calls.InsOptions(text(s, "fraud"),
+                    text(s, "invoice"), number(s, "installment"), text(s, "ship"))));
+            case "ipn" -> {
+                Object upgrade = s.get("upgradeTo");
+                Integer renewal = number(s, "renewal");
+                yield List.of(calls.ipn(order, at, new Calls.IpnOptions(Objects.requireNonNullElse(text(s, "status"), "COMPLETE"),
+                        text(s, "fraud"), renewal == null ? 0 : renewal,
+                        upgrade == null ? null : Scenario.product(Scenario.map(upgrade, step.name() + " upgradeTo"), step.name()))));
+            }
+            case "lcn" -> {
+                int line = line(order, text(s, "product"), true);
+                String expires = text(s, "expires");
+                Integer periods = number(s, "periods");
+                Instant exp = expires != null ? order.placedAt().atOffset(ZoneOffset.UTC).plus(java.time.Period.parse(expires)).toInstant()
+                        : order.expiry(line, periods != null ? periods : periodsPaid);
+                yield List.of(calls.lcn(order, line, required(s, "state", "lcn"), exp, at));
+            }
+            default -> {
+                Integer codes = number(s, "codes");
+                String product = text(s, "product");
+                List<SimCall> out = new ArrayList<>();
+                if (product != null) {
+                    out.add(calls.keygen(order, line(order, product, false), codes));
+                } else {
+                    for (int i = 0; i < order.products().size(); i++) {
+                        out.add(calls.keygen(order, i, codes));
+                    }
+                }
+                yield out;
+            }
+        };
+    }
+
+    /** Paid periods after this step: renewals add one (IPN renewal #n, INS installment n). */
+    private static int paidAfter(Scenario.Step step, int paid) {
+        Map<String, Object> s = step.send();
+        if (step.channel().equals("ipn") && number(s, "renewal") != null) {
+            return number(s, "renewal") + 1;
+        }
+        if (step.channel().equals("ins") && "RECURRING_INSTALLMENT_SUCCESS".equalsIgnoreCase(text(s, "type"))) {
+            Integer installment = number(s, "installment");
+            return (installment == null ? 1 : installment) + 1;
+        }
+        return paid;
+    }
+
+    private static int line(SimOrder order, String product, boolean subscription) {
+        if (product == null) {
+            int line = subscription ? order.firstSubscriptionLine() : 0;
+            if (line < 0) {
+                throw new IllegalArgumentException("the order has no subscription product");
+            }
+            return line;
+        }
+        int line = order.lineOf(product);
+        if (line < 0) {
+            throw new IllegalArgumentException("the order has no product '" + product + "'");
+        }
+        return line;
+    }
+
+    /** Polls the order's licenses until the expectation holds or its timeout passes. */
+    private String await(Scenario scenario, SimOrder order, Scenario.Expectation e) {
+        long deadline = System.nanoTime() + e.timeout().toNanos();
+        String last;
+        while (true) {
+            last = check(scenario, order, e);
+            if (last.startsWith("✓") || System.nanoTime() > deadline) {
+                return last;
+            }
+            try {
+                Thread.sleep(200); // polling the API: the connector processes IPN/INS/LCN after acknowledging them
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return last;
+            }
+        }
+    }
+
+    private String check(Scenario scenario, SimOrder order, Scenario.Expectation e) {
+        List<Map<String, Object>> licenses;
+        try {
+            licenses = get(scenario, "/api/licenses?order=" + enc(order.ref()));
+        } catch (ApiException ex) {
+            return "✗ " + ex.getMessage();
+        }
+        List<Map<String, Object>> matching = licenses.stream()
+                .filter(l -> e.product() == null || e.product().equals(l.get("product_code")) || e.product().equals(l.get("product_id")))
+                .toList();
+        List<String> wrong = new ArrayList<>();
+        if (e.licenses() != null && matching.size() != e.licenses()) {
+            wrong.add(matching.size() + " license(s) instead of " + e.licenses());
+        }
+        LocalDate expires = e.expires() == null ? null
+                : order.placedAt().atOffset(ZoneOffset.UTC).plus(e.expires()).toLocalDate();
+        for (Map<String, Object> l : matching) {
+            if (e.status() != null && !e.status().equals(l.get("status"))) {
+                wrong.add(l.get("code") + " is " + l.get("status"));
+            }
+            if (e.test() != null && !e.test().equals(l.get("test"))) {
+                wrong.add(l.get("code") + (Boolean.TRUE.equals(l.get("test")) ? " is a test license" : " is not a test license"));
+            }
+            if (expires != null) {
+                Object at = l.get("expires_at");
+                LocalDate actual = at == null ? null : LocalDate.parse(String.valueOf(at).substring(0, 10));
+                if (actual == null || Math.abs(actual.toEpochDay() - expires.toEpochDay()) > 1) {
+                    wrong.add(l.get("code") + " expires " + (actual == null ? "never" : actual) + ", not " + expires);
+                }
+            }
+        }
+        String what = (e.licenses() != null ? e.licenses() + " license(s)" : "licenses")
+                + (e.product() != null ? " of " + e.product() : "") + (e.status() != null ? " " + e.status() : "")
+                + (expires != null ? " until " + expires : "");
+        return wrong.isEmpty() ? "✓ " + what : "✗ expected " + what + ": " + String.join("; ", wrong);
+    }
+
+    private String lastOutcome(Scenario scenario, SimOrder order) {
+        try {
+            List<Map<String, Object>> rows = get(scenario, "/api/notifications?order=" + enc(order.ref()));
+            if (rows.isEmpty()) {
+                return null;
+            }
+            Map<String, Object> last = rows.get(rows.size() - 1);
+            return last.get("channel") + " " + last.get("message_type") + " " + last.get("status")
+                    + (last.get("error") != null ? ": " + last.get("error") : last.get("outcome") != null ? ": " + last.get("outcome") : "");
+        } catch (ApiException e) {
+            return null;
+        }
+    }
+
+    private List<Map<String, Object>> get(Scenario scenario, String path) throws ApiException {
+        String token = apiTokenOverride != null ? apiTokenOverride : scenario.apiToken();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(client.base() + path)).timeout(Duration.ofSeconds(10)).GET();
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            HttpResponse<String> r = api.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            if (r.statusCode() == 401) {
+                throw new ApiException("the connector's API refused the token: give the simulator api.token (--api-token)");
+            }
+            if (r.statusCode() != 200) {
+                throw new ApiException("the connector's API answered " + r.statusCode() + " for " + path);
+            }
+            return JSON.readValue(r.body(), new TypeReference<>() { });
+        } catch (java.io.IOException ex) {
+            throw new ApiException("cannot read " + path + " from the connector's API: " + ex.getMessage());
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new ApiException("interrupted");
+        }
+    }
+
+    private static final class ApiException extends Exception {
+        ApiException(String message) {
+            super(message);
+        }
+    }
+
+    private static String detail(CallResult r) {
+        return switch (r.call().channel()) {
+            case IPN, LCN -> " receipt verified";
+            case KEYGEN -> " " + r.codes().size() + " code(s): " + String.join(", ", r.codes());
+            default -> "";
+        };
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String text(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v == null ? null : io.github.twocheckout.connector.storage.ConnectorConfigLoader.expand(String.valueOf(v));
+    }
+
+    private static Integer number(Map<String, Object> m, String key) {
+        String v = text(m, key);
+        return v == null ? null : Integer.valueOf(v.trim());
+    }
+
+    private static String required(Map<String, Object> m, String key, String channel) {
+        String v = text(m, key);
+        if (v == null) {
+            throw new IllegalArgumentException(channel + " step needs '" + key + "'");
+        }
+        return v;
+    }
+}
