@@ -216,6 +216,19 @@ class SimulatorTest extends ConnectorTestBase {
         assertThat(after - before).isEqualTo(300);
     }
 
+    @Test
+    void loadModeAtAFixedRateSendsWhatWasDueAndStopsByItself() throws Exception {
+        Run run = cli(acme("load", "--rate", "100", "--duration", "2s", "--concurrency", "4", "--mix", "ipn=1,keygen=1",
+                "--product", "5001:ACME-PRO"));
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.err()).contains("sent", "p99"); // the progress line
+        JsonNode summary = new ObjectMapper().readTree(run.out());
+        assertThat(summary.get("rate").asInt()).isEqualTo(100);
+        assertThat(summary.get("sent").asLong()).isEqualTo(200);
+        assertThat(summary.get("byStatus").get("200").asLong()).isEqualTo(200);
+        assertThat(summary.get("elapsedSeconds").asDouble()).isBetween(1.9, 15.0);
+    }
+
     private static long sum(JsonNode counts) {
         long total = 0;
         for (Iterator<JsonNode> it = counts.elements(); it.hasNext(); ) {
