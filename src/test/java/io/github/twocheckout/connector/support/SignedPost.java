@@ -2,9 +2,7 @@ package io.github.twocheckout.connector.support;
 
 import io.github.twocheckout.connector.protocol.HmacAlgorithm;
 import io.github.twocheckout.connector.protocol.HmacSignature;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.github.twocheckout.connector.simulator.FormFields;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +18,7 @@ public final class SignedPost {
 
     private static final AtomicLong SEQUENCE = new AtomicLong(System.currentTimeMillis() % 10_000_000L * 10);
 
-    private final Map<String, List<String>> fields = new LinkedHashMap<>();
+    private FormFields fields = new FormFields();
     private final String channel;
     private String secretKey;
     private Set<HmacAlgorithm> algorithms = EnumSet.allOf(HmacAlgorithm.class);
@@ -96,14 +94,12 @@ public final class SignedPost {
 
     /** Sets a scalar field (replacing it) or, for NAME[], the array to one element. */
     public SignedPost set(String name, String value) {
-        List<String> v = new ArrayList<>();
-        v.add(value);
-        fields.put(name, v);
+        fields.set(name, value);
         return this;
     }
 
     public SignedPost add(String name, String value) {
-        fields.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        fields.add(name, value);
         return this;
     }
 
@@ -132,17 +128,16 @@ public final class SignedPost {
     /** The same call as a new message: fresh MESSAGE_ID (what a 2Checkout re-send may look like). */
     public SignedPost copy() {
         SignedPost p = new SignedPost(channel, secretKey);
-        fields.forEach((k, v) -> p.fields.put(k, new ArrayList<>(v)));
+        p.fields = fields.copy();
         p.algorithms = algorithms.isEmpty() ? EnumSet.noneOf(HmacAlgorithm.class) : EnumSet.copyOf(algorithms);
-        if (p.fields.containsKey("MESSAGE_ID")) {
+        if (p.fields.has("MESSAGE_ID")) {
             p.set("MESSAGE_ID", String.valueOf(250_000_000_000L + nextNumber()));
         }
         return p;
     }
 
     public String get(String name) {
-        List<String> v = fields.get(name);
-        return v == null || v.isEmpty() ? null : v.get(0);
+        return fields.get(name);
     }
 
     public String refno() {
@@ -151,27 +146,16 @@ public final class SignedPost {
 
     /** Values in signing order (signature fields excluded). */
     public List<String> signedValues() {
-        List<String> values = new ArrayList<>();
-        fields.values().forEach(values::addAll);
-        return values;
+        return fields.values();
     }
 
     public String body() {
-        StringBuilder sb = new StringBuilder();
-        fields.forEach((k, values) -> values.forEach(v -> append(sb, k, v)));
+        FormFields signed = fields.copy();
         for (HmacAlgorithm a : List.of(HmacAlgorithm.MD5, HmacAlgorithm.SHA256, HmacAlgorithm.SHA3_256)) {
             if (algorithms.contains(a)) {
-                append(sb, a.field(), overrides.getOrDefault(a.field(), HmacSignature.hmacHex(a, secretKey, signedValues())));
+                signed.set(a.field(), overrides.getOrDefault(a.field(), HmacSignature.hmacHex(a, secretKey, signedValues())));
             }
         }
-        return sb.toString();
-    }
-
-    private static void append(StringBuilder sb, String k, String v) {
-        if (sb.length() > 0) {
-            sb.append('&');
-        }
-        sb.append(URLEncoder.encode(k, StandardCharsets.UTF_8).replace("%5B%5D", "[]")).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+        return signed.encode();
     }
 }
