@@ -81,6 +81,13 @@ class SimulatorTest extends ConnectorTestBase {
         assertThat(md5.exit()).as(md5.out()).isZero();
         assertThat(md5.out()).contains("<sig algo=\"sha256\"").doesNotContain("SIGNATURE_SHA3_256=");
 
+        Run upgrade = cli(acme("send", "ipn", "--order", "4100000005", "--product", "5002:ACME-SUB:1:P1Y",
+                "--upgrade-to", "5004:ACME-SUB-PLUS:1:P1Y:ACME Subscription Plus"));
+        assertThat(upgrade.exit()).as(upgrade.out()).isZero();
+        assertThat(upgrade.out()).contains(">   IPN_LICENSE_TYPE[]=UPGRADE", ">   IPN_PCODE[]=ACME-SUB-PLUS",
+                ">   IPN_LICENSE_REF[]=" + new SimOrder(4100000005L, List.of(SUB), SimCustomer.sample(), "EUR", Instant.now(), false)
+                        .subscriptionRef(0));
+
         Run lcn = cli(acme("send", "lcn", "--state", "PAST_DUE", "--order", "4100000002", "--product", "5002:ACME-SUB:1:P1Y"));
         assertThat(lcn.exit()).as(lcn.out()).isZero();
         assertThat(lcn.out()).contains(">   STATUS=PAST_DUE", "ok: the read receipt verifies");

@@ -135,6 +135,10 @@ public final class SimulatorCli implements Runnable {
         @Option(names = "--renewal", defaultValue = "0", description = "IPN: renewal order number (1, 2, ...) of the order")
         int renewal;
 
+        @Option(names = "--upgrade-to", description = "IPN: an upgrade order of the order's subscription to this product, "
+                + "id:code[:quantity[:period[:name]]]")
+        String upgradeTo;
+
         @Option(names = "--installment", description = "INS: installment number (invoice) of the order")
         Integer installment;
 
@@ -168,7 +172,8 @@ public final class SimulatorCli implements Runnable {
             List<SimCall> toSend = new ArrayList<>();
             switch (channel.toLowerCase(Locale.ROOT)) {
                 case "ins" -> toSend.add(calls.ins(o, type, Instant.now(), new Calls.InsOptions(fraud, null, installment, null)));
-                case "ipn" -> toSend.add(calls.ipn(o, Instant.now(), new Calls.IpnOptions(status, fraud, renewal, null)));
+                case "ipn" -> toSend.add(calls.ipn(o, Instant.now(), new Calls.IpnOptions(status, fraud, renewal,
+                        upgradeTo == null ? null : product(upgradeTo))));
                 case "lcn" -> {
                     int line = Math.max(0, o.firstSubscriptionLine());
                     toSend.add(calls.lcn(o, line, state, o.expiry(line, renewal + 1), Instant.now()));
