@@ -26,7 +26,7 @@ public final class ConnectorMain {
 
     /** A configured, not yet started Main; {@code overrides} win over every file (tests use this). */
     public static Main create(Properties overrides) {
-        String profile = setting(overrides, "camel.main.profile", "CAMEL_MAIN_PROFILE", "prod");
+        String profile = setting(overrides, "camel.main.profile", "CAMEL_MAIN_PROFILE", "demo");
         String configDir = setting(overrides, "connector.config-dir", "CONNECTOR_CONFIG_DIR", "config");
         String routesDir = setting(overrides, "connector.routes-dir", "CONNECTOR_ROUTES_DIR", "routes");
 

@@ -1,8 +1,12 @@
 package io.github.twocheckout.connector.api;
 
-/** A call to the read API without the right token: answered 401. */
+/** No valid session, token or credentials: answered 401. */
 public class ApiUnauthorizedException extends RuntimeException {
     public ApiUnauthorizedException() {
-        super("unauthorized: send Authorization: Bearer <api.token>");
+        this("login required");
+    }
+
+    public ApiUnauthorizedException(String message) {
+        super(message);
     }
 }

@@ -19,7 +19,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Upserts vendors, connectors and product mappings from the connector configuration file
- * (config/connectors.yaml) at start, in one transaction: a broken file changes nothing and stops
+ * (config/connectors.yaml) at start, when the file changed since it was last applied (the file seeds,
+ * the panel edits; see ConfigExporter for the way back), in one transaction: a broken file changes nothing and stops
  * the start with a message naming the entry. Values may be written {@code ${env:NAME}} or
  * {@code ${env:NAME:-default}} so that secrets stay out of the file.
  */
@@ -57,6 +58,14 @@ public class ConnectorConfigLoader {
         Object root = new Load(LoadSettings.builder().build()).loadFromString(text);
         List<Map<String, Object>> vendors = list(asMap(root, "the file").get("vendors"), "vendors");
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        // The file seeds, the panel edits: applied again only when its content (with ${env:...} expanded,
+        // so a secret rotated in the environment counts) changed since it was last applied or exported.
+        String digest = digest(expand(text));
+        List<String> applied = jdbc.queryForList("SELECT content_sha256 FROM config_state WHERE file_path = ?", String.class, file);
+        if (!applied.isEmpty() && applied.get(0).equals(digest)) {
+            LOG.info("Connector configuration {} unchanged since it was last applied; the database (and panel edits) stand", path);
+            return;
+        }
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(tx -> {
             int connectors = 0;
             int products = 0;
@@ -64,22 +73,18 @@ public class ConnectorConfigLoader {
                 String vendorCode = required(v, "code", "vendor");
                 String where = "vendor '" + vendorCode + "'";
                 Long vendorId = jdbc.queryForObject("""
-                        INSERT INTO vendor (code, name, ins_vendor_id, merchant_code, secret_word, secret_word_previous,
-                                            secret_key, secret_key_previous, contact_email, allow_md5_only,
+                        INSERT INTO vendor (code, name, ins_vendor_id, merchant_code, contact_email, allow_md5_only,
                                             keygen_allow_unsigned)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, ins_vendor_id = EXCLUDED.ins_vendor_id,
-                            merchant_code = EXCLUDED.merchant_code, secret_word = EXCLUDED.secret_word,
-                            secret_word_previous = EXCLUDED.secret_word_previous, secret_key = EXCLUDED.secret_key,
-                            secret_key_previous = EXCLUDED.secret_key_previous, contact_email = EXCLUDED.contact_email,
+                            merchant_code = EXCLUDED.merchant_code, contact_email = EXCLUDED.contact_email,
                             allow_md5_only = EXCLUDED.allow_md5_only,
                             keygen_allow_unsigned = EXCLUDED.keygen_allow_unsigned, updated_at = now()
                         RETURNING id""", Long.class,
                         vendorCode, string(v, "name", vendorCode), string(v, "insVendorId", null),
-                        string(v, "merchantCode", null), string(v, "secretWord", null),
-                        string(v, "secretWordPrevious", null), string(v, "secretKey", null),
-                        string(v, "secretKeyPrevious", null), required(v, "contactEmail", where),
+                        string(v, "merchantCode", null), required(v, "contactEmail", where),
                         bool(v, "allowMd5Only", false), bool(v, "keygenAllowUnsigned", false));
+                secrets(jdbc, vendorId, v);
                 for (Map<String, Object> c : list(v.get("connectors"), where + " connectors")) {
                     String connectorCode = required(c, "code", where + " connector");
                     String cwhere = where + " connector '" + connectorCode + "'";
@@ -112,6 +117,10 @@ public class ConnectorConfigLoader {
                     }
                 }
             }
+            jdbc.update("""
+                    INSERT INTO config_state (file_path, content_sha256) VALUES (?, ?)
+                    ON CONFLICT (file_path) DO UPDATE SET content_sha256 = EXCLUDED.content_sha256, applied_at = now()""",
+                    file, digest);
             LOG.info("Connector configuration {} loaded: {} vendor(s), {} connector(s), {} product mapping(s)",
                     path, vendors.size(), connectors, products);
         });
@@ -194,6 +203,35 @@ public class ConnectorConfigLoader {
             throw new IllegalArgumentException(where + ": '" + key + "' is required");
         }
         return v;
+    }
+
+    /**
+     * The vendor's secrets as the file states them: a secret the file leaves out is removed (a finished
+     * rotation drops the previous key); one whose ${env:...} is unset (an exported file) keeps its value.
+     */
+    private static void secrets(JdbcTemplate jdbc, long vendorId, Map<String, Object> v) {
+        String[][] secrets = {{"secretWord", "secret_word"}, {"secretWordPrevious", "secret_word_previous"},
+                {"secretKey", "secret_key"}, {"secretKeyPrevious", "secret_key_previous"}};
+        for (String[] s : secrets) {
+            if (!v.containsKey(s[0]) || v.get(s[0]) == null) {
+                jdbc.update("UPDATE vendor SET " + s[1] + " = NULL WHERE id = ?", vendorId);
+                continue;
+            }
+            String value = expand(String.valueOf(v.get(s[0])));
+            if (!value.isEmpty()) {
+                jdbc.update("UPDATE vendor SET " + s[1] + " = ? WHERE id = ?", value, vendorId);
+            }
+        }
+    }
+
+    /** SHA-256 of the expanded file, to tell whether it changed since it was applied. */
+    public static String digest(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String string(Map<String, Object> m, String key, String dflt) {

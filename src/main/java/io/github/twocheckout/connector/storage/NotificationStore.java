@@ -183,6 +183,13 @@ public class NotificationStore {
         return null;
     }
 
+    /** A notification as processing sees it, without claiming it (a dry run); null when there is none. */
+    public StoredNotification find(long id) {
+        List<StoredNotification> found = jdbc.query(
+                "SELECT id, channel, vendor_id, message_type, order_ref, raw_body, attempts FROM notification WHERE id = ?", STORED, id);
+        return found.isEmpty() ? null : found.get(0);
+    }
+
     /** Takes a notification for processing unless another worker holds a live lease on it. */
     public StoredNotification claim(long id) {
         List<StoredNotification> claimed = jdbc.query("""

@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class RunningConnector implements AutoCloseable {
 
     public static final String API_TOKEN = "test-api-token";
+    public static final String ADMIN_PASSWORD = "test-admin-password";
 
     private final Main main;
     private final int port;
@@ -39,6 +40,7 @@ public final class RunningConnector implements AutoCloseable {
         p.setProperty("mail.smtp.url", "smtp://127.0.0.1:" + SharedInfrastructure.greenMail().getSmtp().getPort());
         p.setProperty("mail.support-address", "support@operator.test");
         p.setProperty("api.token", API_TOKEN);
+        p.setProperty("panel.admin.password", ADMIN_PASSWORD);
         extra.forEach(p::setProperty);
         Main main = ConnectorMain.create(p);
         main.start();

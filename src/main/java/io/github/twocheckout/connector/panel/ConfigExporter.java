@@ -1,0 +1,128 @@
+package io.github.twocheckout.connector.panel;
+
+import io.github.twocheckout.connector.api.ApiConflictException;
+import io.github.twocheckout.connector.storage.ConnectorConfigLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.snakeyaml.engine.v2.api.Dump;
+import org.snakeyaml.engine.v2.api.DumpSettings;
+import org.snakeyaml.engine.v2.common.FlowStyle;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The way back from the panel to the file: the vendors, connectors and mappings in the database as a
+ * connectors.yaml. Secrets are never written; each becomes ${env:VENDOR_SECRET_...}, which the loader
+ * treats as "keep the value in the database" while the variable is unset. Writing the file records it
+ * as applied, so the next start does not apply it over the panel's edits.
+ */
+public class ConfigExporter {
+
+    private final JdbcTemplate jdbc;
+    private String file = "config/connectors.yaml";
+
+    public ConfigExporter(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    public String export() {
+        List<Map<String, Object>> vendors = new ArrayList<>();
+        for (Map<String, Object> v : jdbc.queryForList("SELECT * FROM vendor ORDER BY code")) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            String code = (String) v.get("code");
+            out.put("code", code);
+            out.put("name", v.get("name"));
+            put(out, "insVendorId", v.get("ins_vendor_id"));
+            put(out, "merchantCode", v.get("merchant_code"));
+            String env = code.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+            secret(out, v, "secret_word", "secretWord", env + "_SECRET_WORD");
+            secret(out, v, "secret_word_previous", "secretWordPrevious", env + "_SECRET_WORD_PREVIOUS");
+            secret(out, v, "secret_key", "secretKey", env + "_SECRET_KEY");
+            secret(out, v, "secret_key_previous", "secretKeyPrevious", env + "_SECRET_KEY_PREVIOUS");
+            out.put("allowMd5Only", v.get("allow_md5_only"));
+            out.put("keygenAllowUnsigned", v.get("keygen_allow_unsigned"));
+            out.put("contactEmail", v.get("contact_email"));
+            List<Map<String, Object>> connectors = new ArrayList<>();
+            for (Map<String, Object> c : jdbc.queryForList("SELECT * FROM connector WHERE vendor_id = ? ORDER BY code", v.get("id"))) {
+                Map<String, Object> co = new LinkedHashMap<>();
+                co.put("code", c.get("code"));
+                co.put("name", c.get("name"));
+                co.put("enabled", c.get("enabled"));
+                co.put("mode", c.get("mode"));
+                co.put("emailOnSuccess", c.get("email_on_success"));
+                String recipients = (String) c.get("recipients");
+                co.put("recipients", recipients == null || recipients.isBlank() ? List.of()
+                        : List.of(recipients.split("\\s*,\\s*")));
+                co.put("refundPolicy", c.get("refund_policy"));
+                co.put("failedRenewalPolicy", c.get("failed_renewal_policy"));
+                co.put("stoppedPolicy", c.get("stopped_policy"));
+                co.put("issueBeforeFraudReview", c.get("issue_before_fraud_review"));
+                co.put("issueOn", c.get("issue_on"));
+                co.put("codePrefix", c.get("code_prefix"));
+                List<Map<String, Object>> products = new ArrayList<>();
+                for (Map<String, Object> m : jdbc.queryForList("SELECT * FROM product_mapping WHERE connector_id = ? ORDER BY id", c.get("id"))) {
+                    Map<String, Object> p = new LinkedHashMap<>();
+                    put(p, "productId", m.get("product_id"));
+                    put(p, "productCode", m.get("product_code"));
+                    p.put("name", m.get("name"));
+                    put(p, "edition", m.get("edition"));
+                    p.put("licenseType", m.get("license_type"));
+                    put(p, "duration", m.get("duration"));
+                    put(p, "maxActivations", m.get("max_activations"));
+                    p.put("codeMode", m.get("code_mode"));
+                    p.put("upgradePolicy", m.get("upgrade_policy"));
+                    products.add(p);
+                }
+                co.put("products", products);
+                connectors.add(co);
+            }
+            out.put("connectors", connectors);
+            vendors.add(out);
+        }
+        String yaml = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(Map.of("vendors", vendors));
+        return "# Exported from the control panel. Secrets are not in this file: set the ${env:...} variables,\n"
+                + "# or leave them unset to keep the secrets stored in the database.\n" + yaml;
+    }
+
+    /** Writes the export over the configuration file and records it as applied. */
+    public Map<String, Object> write() throws Exception {
+        if (file.startsWith("classpath:")) {
+            throw new ApiConflictException("the configuration comes from inside the JAR; download the export instead");
+        }
+        Path path = Path.of(file.startsWith("file:") ? file.substring(5) : file);
+        String yaml = export();
+        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
+        Files.createDirectories(path.toAbsolutePath().getParent());
+        Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
+        Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        jdbc.update("""
+                INSERT INTO config_state (file_path, content_sha256) VALUES (?, ?)
+                ON CONFLICT (file_path) DO UPDATE SET content_sha256 = EXCLUDED.content_sha256, applied_at = now()""",
+                file, ConnectorConfigLoader.digest(ConnectorConfigLoader.expand(yaml)));
+        return Map.of("written", path.toAbsolutePath().toString());
+    }
+
+    private static void secret(Map<String, Object> out, Map<String, Object> v, String column, String key, String env) {
+        Object value = v.get(column);
+        if (value != null && !String.valueOf(value).isEmpty()) {
+            out.put(key, "${env:" + env + "}");
+        }
+    }
+
+    private static void put(Map<String, Object> out, String key, Object value) {
+        if (value != null) {
+            out.put(key, value);
+        }
+    }
+
+    public void setFile(String file) {
+        this.file = file;
+    }
+}

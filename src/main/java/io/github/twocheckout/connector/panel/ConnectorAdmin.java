@@ -1,0 +1,204 @@
+package io.github.twocheckout.connector.panel;
+
+import io.github.twocheckout.connector.api.ApiConflictException;
+import io.github.twocheckout.connector.api.ApiNotFoundException;
+import io.github.twocheckout.connector.api.Json;
+import java.time.Period;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Connectors (one per product line of a vendor) and their product mappings, as the panel edits them. */
+public class ConnectorAdmin {
+
+    private static final String CONNECTOR = """
+            SELECT c.id, c.vendor_id, v.name AS vendor_name, v.code AS vendor_code, c.code, c.name, c.enabled, c.mode,
+                   c.email_on_success, c.recipients, c.refund_policy, c.failed_renewal_policy, c.stopped_policy,
+                   c.issue_before_fraud_review, c.issue_on, c.code_prefix, c.created_at, c.updated_at,
+                   (SELECT count(*) FROM product_mapping m WHERE m.connector_id = c.id) AS mappings,
+                   (SELECT count(*) FROM license l WHERE l.connector_id = c.id) AS licenses
+            FROM connector c JOIN vendor v ON v.id = c.vendor_id""";
+    private static final String MAPPING = """
+            SELECT id, connector_id, product_id, product_code, name, edition, license_type, duration, max_activations,
+                   code_mode, upgrade_policy, created_at, updated_at FROM product_mapping""";
+    private static final Set<String> POLICIES = Set.of("refund_policy", "failed_renewal_policy", "stopped_policy", "issue_on", "mode");
+
+    private final JdbcTemplate jdbc;
+
+    public ConnectorAdmin(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    public List<Map<String, Object>> list() {
+        return jdbc.queryForList(CONNECTOR + " ORDER BY v.name, c.name");
+    }
+
+    /** A connector with its mappings. */
+    public Map<String, Object> get(@Header("id") long id) {
+        List<Map<String, Object>> rows = jdbc.queryForList(CONNECTOR + " WHERE c.id = ?", id);
+        if (rows.isEmpty()) {
+            throw new ApiNotFoundException("no connector " + id);
+        }
+        Map<String, Object> c = new LinkedHashMap<>(rows.get(0));
+        c.put("products", jdbc.queryForList(MAPPING + " WHERE connector_id = ? ORDER BY name", id));
+        return c;
+    }
+
+    /** {vendorId, code, name, ...settings}. */
+    public Map<String, Object> create(@Body String body) {
+        Map<String, Object> in = Json.object(body);
+        long vendorId = Long.parseLong(Json.required(in, "vendorId"));
+        String code = Json.required(in, "code");
+        if (!code.matches("[A-Za-z0-9._-]{1,64}")) {
+            throw new IllegalArgumentException("code: 1 to 64 letters, digits or . _ -");
+        }
+        try {
+            Long id = jdbc.queryForObject("""
+                    INSERT INTO connector (vendor_id, code, name, enabled, mode, email_on_success, recipients, refund_policy,
+                                           failed_renewal_policy, stopped_policy, issue_before_fraud_review, code_prefix, issue_on)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class,
+                    vendorId, code, or(Json.text(in, "name"), code), or(Json.bool(in, "enabled"), true), or(Json.text(in, "mode"), "live"),
+                    or(Json.bool(in, "emailOnSuccess"), false), or(Json.text(in, "recipients"), ""),
+                    or(Json.text(in, "refundPolicy"), "revoke"), or(Json.text(in, "failedRenewalPolicy"), "past_due"),
+                    or(Json.text(in, "stoppedPolicy"), "keep_until_expiry"), or(Json.bool(in, "issueBeforeFraudReview"), false),
+                    or(Json.text(in, "codePrefix"), ""), or(Json.text(in, "issueOn"), "complete"));
+            return get(id);
+        } catch (DuplicateKeyException e) {
+            throw new ApiConflictException("this vendor has a connector with code '" + code + "'");
+        } catch (DataIntegrityViolationException e) {
+            throw invalid(e);
+        }
+    }
+
+    /** Any of the settings; enabled/disabled and testing/live included. Absent fields keep their value. */
+    public Map<String, Object> update(@Header("id") long id, @Body String body) {
+        Map<String, Object> in = Json.object(body);
+        get(id);
+        try {
+            jdbc.update("""
+                    UPDATE connector SET name = COALESCE(?, name), enabled = COALESCE(?, enabled), mode = COALESCE(?, mode),
+                           email_on_success = COALESCE(?, email_on_success), recipients = COALESCE(?, recipients),
+                           refund_policy = COALESCE(?, refund_policy), failed_renewal_policy = COALESCE(?, failed_renewal_policy),
+                           stopped_policy = COALESCE(?, stopped_policy),
+                           issue_before_fraud_review = COALESCE(?, issue_before_fraud_review),
+                           code_prefix = COALESCE(?, code_prefix), issue_on = COALESCE(?, issue_on), updated_at = now()
+                    WHERE id = ?""", Json.text(in, "name"), Json.bool(in, "enabled"), Json.text(in, "mode"),
+                    Json.bool(in, "emailOnSuccess"), in.containsKey("recipients") ? or(Json.text(in, "recipients"), "") : null,
+                    Json.text(in, "refundPolicy"), Json.text(in, "failedRenewalPolicy"), Json.text(in, "stoppedPolicy"),
+                    Json.bool(in, "issueBeforeFraudReview"), in.containsKey("codePrefix") ? or(Json.text(in, "codePrefix"), "") : null,
+                    Json.text(in, "issueOn"), id);
+        } catch (DataIntegrityViolationException e) {
+            throw invalid(e);
+        }
+        return get(id);
+    }
+
+    /** {productId?, productCode?, name, licenseType, duration?, edition?, maxActivations?, codeMode?, upgradePolicy?}. */
+    public Map<String, Object> createMapping(@Header("id") long connectorId, @Body String body) {
+        Map<String, Object> in = Json.object(body);
+        Map<String, Object> c = get(connectorId);
+        String productId = Json.text(in, "productId");
+        String productCode = Json.text(in, "productCode");
+        if (productId == null && productCode == null) {
+            throw new IllegalArgumentException("a product needs productId or productCode");
+        }
+        String duration = duration(in);
+        try {
+            Long id = jdbc.queryForObject("""
+                    INSERT INTO product_mapping (vendor_id, connector_id, product_id, product_code, name, edition, license_type,
+                                                 duration, max_activations, code_mode, upgrade_policy)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class,
+                    c.get("vendor_id"), connectorId, productId, productCode, Json.required(in, "name"), Json.text(in, "edition"),
+                    or(Json.text(in, "licenseType"), "perpetual"), duration, integer(in, "maxActivations"),
+                    or(Json.text(in, "codeMode"), "per_unit"), or(Json.text(in, "upgradePolicy"), "update_license"));
+            return mapping(id);
+        } catch (DuplicateKeyException e) {
+            throw new ApiConflictException("this vendor already maps product " + (productCode != null ? productCode : productId));
+        } catch (DataIntegrityViolationException e) {
+            throw invalid(e);
+        }
+    }
+
+    public Map<String, Object> updateMapping(@Header("id") long id, @Body String body) {
+        Map<String, Object> in = Json.object(body);
+        mapping(id);
+        try {
+            jdbc.update("""
+                    UPDATE product_mapping SET product_id = COALESCE(?, product_id), product_code = COALESCE(?, product_code),
+                           name = COALESCE(?, name), edition = COALESCE(?, edition), license_type = COALESCE(?, license_type),
+                           duration = COALESCE(?, duration), max_activations = COALESCE(?, max_activations),
+                           code_mode = COALESCE(?, code_mode), upgrade_policy = COALESCE(?, upgrade_policy), updated_at = now()
+                    WHERE id = ?""", Json.text(in, "productId"), Json.text(in, "productCode"), Json.text(in, "name"),
+                    Json.text(in, "edition"), Json.text(in, "licenseType"), duration(in), integer(in, "maxActivations"),
+                    Json.text(in, "codeMode"), Json.text(in, "upgradePolicy"), id);
+        } catch (DuplicateKeyException e) {
+            throw new ApiConflictException("this vendor already maps that product");
+        } catch (DataIntegrityViolationException e) {
+            throw invalid(e);
+        }
+        return mapping(id);
+    }
+
+    /** Removes a mapping that no license refers to; one with licenses stays (their history needs it). */
+    public Map<String, Object> deleteMapping(@Header("id") long id) {
+        mapping(id);
+        Integer used = jdbc.queryForObject("SELECT count(*) FROM license WHERE product_mapping_id = ? OR original_mapping_id = ?",
+                Integer.class, id, id);
+        if (used != null && used > 0) {
+            throw new ApiConflictException("licenses were issued for this product; it cannot be removed");
+        }
+        jdbc.update("DELETE FROM product_mapping WHERE id = ?", id);
+        return Map.of("id", id, "removed", true);
+    }
+
+    public Map<String, Object> mapping(long id) {
+        List<Map<String, Object>> rows = jdbc.queryForList(MAPPING + " WHERE id = ?", id);
+        if (rows.isEmpty()) {
+            throw new ApiNotFoundException("no product mapping " + id);
+        }
+        return rows.get(0);
+    }
+
+    private static String duration(Map<String, Object> in) {
+        String d = Json.text(in, "duration");
+        if (d != null) {
+            try {
+                Period.parse(d);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("duration: an ISO-8601 period such as P1Y or P1M");
+            }
+        }
+        return d;
+    }
+
+    private static Integer integer(Map<String, Object> in, String key) {
+        String v = Json.text(in, key);
+        try {
+            return v == null ? null : Integer.valueOf(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + key + "' must be a whole number");
+        }
+    }
+
+    private static IllegalArgumentException invalid(DataIntegrityViolationException e) {
+        String m = String.valueOf(e.getMostSpecificCause().getMessage());
+        for (String column : POLICIES) {
+            if (m.contains(column)) {
+                return new IllegalArgumentException("invalid value for " + column);
+            }
+        }
+        return new IllegalArgumentException(m.contains("check constraint") ? "a value is not allowed: "
+                + m.replaceAll("(?s).*constraint \"([^\"]+)\".*", "$1") : "invalid values");
+    }
+
+    private static <T> T or(T v, T d) {
+        return v == null ? d : v;
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.twocheckout.connector.panel;
+
+import io.github.twocheckout.connector.api.ApiConflictException;
+import io.github.twocheckout.connector.api.ApiNotFoundException;
+import io.github.twocheckout.connector.api.Json;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * License search, a license with its history, and changes by hand (suspend, revoke, reinstate), each
+ * with a reason and the person's name in the audit trail.
+ */
+public class LicenseAdmin {
+
+    private static final String SELECT = """
+            SELECT l.id, l.code, l.status, l.status_reason, m.name AS product, m.product_id, m.product_code, m.edition,
+                   l.order_ref, l.unit_no, l.quantity, l.subscription_ref, l.customer_name, l.customer_email, l.test,
+                   l.renewing, l.issued_at, l.expires_at, l.updated_at, c.id AS connector_id, c.name AS connector
+            FROM license l JOIN product_mapping m ON m.id = l.product_mapping_id JOIN connector c ON c.id = l.connector_id""";
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+
+    public LicenseAdmin(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    }
+
+    /** Licenses by code, order, customer email (part of it), status or connector; newest first, at most limit. */
+    public List<Map<String, Object>> search(@Header("code") String code, @Header("order") String order, @Header("email") String email,
+                                            @Header("status") String status, @Header("connector") String connector,
+                                            @Header("limit") String limit) {
+        StringBuilder where = new StringBuilder(" WHERE TRUE");
+        List<Object> args = new ArrayList<>();
+        if (blank(code) != null) {
+            where.append(" AND l.code = ?");
+            args.add(code.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+        if (blank(order) != null) {
+            where.append(" AND l.order_ref = ?");
+            args.add(order.trim());
+        }
+        if (blank(email) != null) {
+            where.append(" AND lower(l.customer_email) LIKE ?");
+            args.add("%" + email.trim().toLowerCase(java.util.Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%");
+        }
+        if (blank(status) != null) {
+            where.append(" AND l.status = ?");
+            args.add(status.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+        if (blank(connector) != null) {
+            where.append(" AND l.connector_id = ?");
+            args.add(Long.parseLong(connector.trim()));
+        }
+        // An order's licenses read in order; anything else newest first.
+        String orderBy = blank(order) != null ? " ORDER BY l.product_mapping_id, l.unit_no" : " ORDER BY l.id DESC";
+        args.add(limit(limit));
+        return jdbc.queryForList(SELECT + where + orderBy + " LIMIT ?", args.toArray());
+    }
+
+    /** One license and its audit trail, with what caused each change. */
+    public Map<String, Object> get(@Header("id") long id) {
+        List<Map<String, Object>> rows = jdbc.queryForList(SELECT + " WHERE l.id = ?", id);
+        if (rows.isEmpty()) {
+            throw new ApiNotFoundException("no license " + id);
+        }
+        Map<String, Object> license = new LinkedHashMap<>(rows.get(0));
+        license.put("events", jdbc.queryForList("""
+                SELECT e.id, e.event, e.from_status, e.to_status, e.detail, e.actor, e.created_at, e.notification_id,
+                       n.channel, n.message_type
+                FROM license_event e LEFT JOIN notification n ON n.id = e.notification_id
+                WHERE e.license_id = ? ORDER BY e.id""", id));
+        return license;
+    }
+
+    public Map<String, Object> suspend(@Header("id") long id, @Body String body, @Variable("principal") Principal by) {
+        return change(id, body, by, "MANUAL_SUSPEND", "SUSPENDED", List.of("ACTIVE", "PAST_DUE"));
+    }
+
+    public Map<String, Object> revoke(@Header("id") long id, @Body String body, @Variable("principal") Principal by) {
+        return change(id, body, by, "MANUAL_REVOKE", "REVOKED", List.of("ACTIVE", "PAST_DUE", "SUSPENDED", "EXPIRED"));
+    }
+
+    public Map<String, Object> reinstate(@Header("id") long id, @Body String body, @Variable("principal") Principal by) {
+        return change(id, body, by, "MANUAL_REINSTATE", "ACTIVE", List.of("SUSPENDED", "REVOKED", "PAST_DUE", "EXPIRED"));
+    }
+
+    private Map<String, Object> change(long id, String body, Principal by, String event, String to, List<String> from) {
+        String reason = Json.required(Json.object(body), "reason");
+        if (reason.length() > 500) {
+            throw new IllegalArgumentException("reason: at most 500 characters");
+        }
+        tx.executeWithoutResult(s -> {
+            List<String> current = jdbc.queryForList("SELECT status FROM license WHERE id = ? FOR UPDATE", String.class, id);
+            if (current.isEmpty()) {
+                throw new ApiNotFoundException("no license " + id);
+            }
+            if (!from.contains(current.get(0))) {
+                throw new ApiConflictException("the license is " + current.get(0) + "; it cannot be made " + to);
+            }
+            String why = event.substring("MANUAL_".length()).toLowerCase(java.util.Locale.ROOT) + " by " + by.username() + ": " + reason;
+            jdbc.update("UPDATE license SET status = ?, status_reason = ?, updated_at = now() WHERE id = ?", to,
+                    to.equals("ACTIVE") ? null : why, id);
+            jdbc.update("""
+                    INSERT INTO license_event (license_id, event, event_key, from_status, to_status, detail, actor)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""", id, event, event + ":" + UUID.randomUUID(), current.get(0), to, reason,
+                    by.username());
+        });
+        return get(id);
+    }
+
+    static int limit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return 100;
+        }
+        try {
+            return Math.max(1, Math.min(1000, Integer.parseInt(limit.trim())));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("limit must be a number");
+        }
+    }
+
+    static String blank(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+}

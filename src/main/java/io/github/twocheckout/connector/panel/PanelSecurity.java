@@ -1,0 +1,272 @@
+package io.github.twocheckout.connector.panel;
+
+import io.github.twocheckout.connector.api.ApiForbiddenException;
+import io.github.twocheckout.connector.api.ApiUnauthorizedException;
+import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.api.TooManyAttemptsException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Who may call the API and the panel. Sessions live in the database (several instances share them):
+ * the cookie holds a random id, HttpOnly and SameSite=Strict, and every state-changing request must
+ * also carry the session's CSRF token in {@code X-CSRF-Token}. Machines use the configured API token
+ * ({@code Authorization: Bearer}), which acts with the support role. Failed logins are throttled per
+ * user (locked for a while after a few) and per address.
+ */
+public class PanelSecurity {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PanelSecurity.class);
+    public static final String COOKIE = "tco_session";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String DEMO_TOKEN = "demo-api-token";
+
+    private final JdbcTemplate jdbc;
+    private final PanelUsers users;
+    private final Map<String, Attempts> byAddress = new ConcurrentHashMap<>();
+    private String apiToken = "";
+    private String profile = "demo";
+    private boolean cookieSecure;
+    private long sessionIdleSeconds = 8 * 3600;
+    private int maxFailures = 5;
+    private long lockSeconds = 300;
+    /** A dummy hash, so that an unknown user costs the same time as a wrong password. */
+    private String dummyHash;
+
+    private static final class Attempts {
+        int failures;
+        long until;
+    }
+
+    public PanelSecurity(DataSource dataSource, PanelUsers users) {
+        this.jdbc = new JdbcTemplate(dataSource);
+        this.users = users;
+    }
+
+    /** Start-up check: no demo API token outside the demo profile. */
+    public void check() {
+        if (!"demo".equals(profile) && DEMO_TOKEN.equals(apiToken)) {
+            throw new IllegalStateException("refusing to start with profile '" + profile + "': api.token is the demo token; "
+                    + "set API_TOKEN to a secret of your own, or to nothing to turn token access off");
+        }
+        dummyHash = users.encoder().encode("not a password " + RANDOM.nextLong());
+    }
+
+    /** POST /api/session {username, password}: a session cookie and the CSRF token, or 401/429. */
+    public Map<String, Object> login(Exchange exchange) {
+        Map<String, Object> in = Json.object(exchange.getMessage().getBody(String.class));
+        String username = Json.text(in, "username");
+        String password = Json.text(in, "password");
+        Object remote = exchange.getMessage().getHeader("CamelVertxPlatformHttpRemoteAddress");
+        String address = remote instanceof io.vertx.core.net.SocketAddress sa ? sa.host() : remote == null ? null : remote.toString();
+        long now = System.currentTimeMillis();
+        Attempts a = byAddress.computeIfAbsent(address == null ? "?" : address, k -> new Attempts());
+        synchronized (a) {
+            if (a.until > now) {
+                throw new TooManyAttemptsException((a.until - now) / 1000 + 1);
+            }
+        }
+        if (username == null || password == null) {
+            throw new IllegalArgumentException("username and password are required");
+        }
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT id, username, role, password_hash, locked_until FROM panel_user WHERE username = ?""", username);
+        Map<String, Object> user = rows.isEmpty() ? null : rows.get(0);
+        if (user != null && user.get("locked_until") instanceof Timestamp t && t.toInstant().isAfter(Instant.now())) {
+            throw new TooManyAttemptsException(Math.max(1, t.toInstant().getEpochSecond() - Instant.now().getEpochSecond()));
+        }
+        boolean ok = users.encoder().matches(password, user == null ? dummyHash : (String) user.get("password_hash"));
+        if (!ok || user == null) {
+            failed(a, now, user, username, address);
+            throw new ApiUnauthorizedException("wrong username or password");
+        }
+        synchronized (a) {
+            a.failures = 0;
+        }
+        long userId = ((Number) user.get("id")).longValue();
+        jdbc.update("UPDATE panel_user SET failed_logins = 0, locked_until = NULL WHERE id = ?", userId);
+        jdbc.update("DELETE FROM panel_session WHERE expires_at < now()");
+        String sessionId = token(32);
+        String csrf = token(24);
+        jdbc.update("""
+                INSERT INTO panel_session (id_hash, user_id, csrf_token, expires_at)
+                VALUES (?, ?, ?, now() + make_interval(secs => ?))""", sha256(sessionId), userId, csrf, sessionIdleSeconds);
+        exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=" + sessionId + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
+                + sessionIdleSeconds + (cookieSecure ? "; Secure" : ""));
+        LOG.info("panel login: user={} from {}", user.get("username"), address);
+        return session(new Principal(userId, (String) user.get("username"), (String) user.get("role"), sha256(sessionId), csrf));
+    }
+
+    private void failed(Attempts a, long now, Map<String, Object> user, String username, String address) {
+        synchronized (a) {
+            a.failures++;
+            if (a.failures >= maxFailures * 4) {
+                a.until = now + lockSeconds * 1000;
+                a.failures = 0;
+            }
+        }
+        if (user != null) {
+            // After maxFailures in a row the user is locked for lockSeconds, doubling with each further failure.
+            jdbc.update("""
+                    UPDATE panel_user SET failed_logins = failed_logins + 1,
+                           locked_until = CASE WHEN failed_logins + 1 >= ?
+                                THEN now() + make_interval(secs => ? * power(2, LEAST(failed_logins + 1 - ?, 6)))
+                                ELSE locked_until END
+                    WHERE id = ?""", maxFailures, lockSeconds, maxFailures, user.get("id"));
+        }
+        LOG.warn("panel login failed: user={} from {}", username, address);
+    }
+
+    /** GET /api/session: who is logged in, and the CSRF token for changes. */
+    public Map<String, Object> session(Principal p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("username", p.username());
+        out.put("role", p.role());
+        out.put("csrfToken", p.csrfToken());
+        return out;
+    }
+
+    /** DELETE /api/session: the session ends, the cookie is cleared. */
+    public Map<String, Object> logout(Exchange exchange) {
+        Principal p = exchange.getVariable("principal", Principal.class);
+        if (p != null && p.sessionIdHash() != null) {
+            jdbc.update("DELETE FROM panel_session WHERE id_hash = ?", p.sessionIdHash());
+        }
+        exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+                + (cookieSecure ? "; Secure" : ""));
+        return Map.of("loggedOut", true);
+    }
+
+    /**
+     * Sets variable {@code principal} from the session cookie or the API token; 401 without either.
+     * A state-changing request on a session needs the CSRF token. Must run before the request headers
+     * are removed.
+     */
+    public void authenticate(Exchange exchange) {
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        String authorization = exchange.getMessage().getHeader("Authorization", String.class);
+        Principal p = null;
+        if (authorization != null && authorization.startsWith("Bearer ")) {
+            String given = authorization.substring(7).trim();
+            if (apiToken != null && !apiToken.isBlank() && MessageDigest.isEqual(apiToken.getBytes(StandardCharsets.UTF_8),
+                    given.getBytes(StandardCharsets.UTF_8))) {
+                p = new Principal(null, "api-token", Principal.SUPPORT, null, null);
+            } else {
+                throw new ApiUnauthorizedException("unknown API token");
+            }
+        } else {
+            String sessionId = cookie(exchange.getMessage().getHeader("Cookie", String.class));
+            if (sessionId != null) {
+                List<Map<String, Object>> rows = jdbc.queryForList("""
+                        UPDATE panel_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => ?)
+                        FROM panel_user u
+                        WHERE s.id_hash = ? AND s.expires_at > now() AND u.id = s.user_id
+                        RETURNING u.id, u.username, u.role, s.csrf_token""", sessionIdleSeconds, sha256(sessionId));
+                if (!rows.isEmpty()) {
+                    Map<String, Object> r = rows.get(0);
+                    p = new Principal(((Number) r.get("id")).longValue(), (String) r.get("username"), (String) r.get("role"),
+                            sha256(sessionId), (String) r.get("csrf_token"));
+                }
+            }
+            if (p == null) {
+                throw new ApiUnauthorizedException("login required");
+            }
+            if (method != null && !method.equals("GET") && !method.equals("HEAD")) {
+                String csrf = exchange.getMessage().getHeader("X-CSRF-Token", String.class);
+                if (csrf == null || !MessageDigest.isEqual(csrf.getBytes(StandardCharsets.UTF_8),
+                        p.csrfToken().getBytes(StandardCharsets.UTF_8))) {
+                    throw new ApiForbiddenException("missing or wrong X-CSRF-Token");
+                }
+            }
+        }
+        exchange.setVariable("principal", p);
+    }
+
+    /** Admin only: vendors, secrets, users, connectors, mappings and hand changes to licenses. */
+    public void requireAdmin(Exchange exchange) {
+        Principal p = exchange.getVariable("principal", Principal.class);
+        if (p == null || !p.isAdmin()) {
+            throw new ApiForbiddenException("this needs the admin role");
+        }
+    }
+
+    /** Headers on every panel and API answer: no sniffing, no framing, no caching, scripts from here only. */
+    public void securityHeaders(Exchange exchange) {
+        var m = exchange.getMessage();
+        m.setHeader("X-Content-Type-Options", "nosniff");
+        m.setHeader("X-Frame-Options", "DENY");
+        m.setHeader("Referrer-Policy", "no-referrer");
+        m.setHeader("Cache-Control", "no-store");
+        m.setHeader("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                + "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'");
+        if (cookieSecure) {
+            m.setHeader("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
+    static String cookie(String header) {
+        if (header == null) {
+            return null;
+        }
+        for (String part : header.split(";")) {
+            String p = part.trim();
+            if (p.startsWith(COOKIE + "=")) {
+                String v = p.substring(COOKIE.length() + 1).trim();
+                return v.isEmpty() ? null : v;
+            }
+        }
+        return null;
+    }
+
+    static String token(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static String sha256(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void setApiToken(String apiToken) {
+        this.apiToken = apiToken;
+    }
+
+    public void setProfile(String profile) {
+        this.profile = profile;
+    }
+
+    public void setCookieSecure(boolean cookieSecure) {
+        this.cookieSecure = cookieSecure;
+    }
+
+    public void setSessionIdleSeconds(long sessionIdleSeconds) {
+        this.sessionIdleSeconds = sessionIdleSeconds;
+    }
+
+    public void setMaxFailures(int maxFailures) {
+        this.maxFailures = maxFailures;
+    }
+
+    public void setLockSeconds(long lockSeconds) {
+        this.lockSeconds = lockSeconds;
+    }
+}
