@@ -36,3 +36,8 @@ CREATE TABLE config_state (
 
 -- Who changed a license by hand.
 ALTER TABLE license_event ADD COLUMN actor TEXT;
+
+-- When the panel shows a vendor, connector or mapping, it says since when it exists.
+ALTER TABLE vendor ADD COLUMN created_at TIMESTAMPTZ NOT NULL DEFAULT now();
+ALTER TABLE connector ADD COLUMN created_at TIMESTAMPTZ NOT NULL DEFAULT now();
+ALTER TABLE product_mapping ADD COLUMN created_at TIMESTAMPTZ NOT NULL DEFAULT now();

@@ -115,8 +115,8 @@ public class ConnectorAdmin {
                     INSERT INTO product_mapping (vendor_id, connector_id, product_id, product_code, name, edition, license_type,
                                                  duration, max_activations, code_mode, upgrade_policy)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class,
-                    c.get("vendor_id"), connectorId, productId, productCode, Json.required(in, "name"), Json.text(in, "edition"),
-                    or(Json.text(in, "licenseType"), "perpetual"), duration, integer(in, "maxActivations"),
+                    c.get("vendor_id"), connectorId, productId, productCode, Json.required(in, "name"), or(Json.text(in, "edition"), ""),
+                    or(Json.text(in, "licenseType"), "perpetual"), duration, or(integer(in, "maxActivations"), 1),
                     or(Json.text(in, "codeMode"), "per_unit"), or(Json.text(in, "upgradePolicy"), "update_license"));
             return mapping(id);
         } catch (DuplicateKeyException e) {

@@ -16,6 +16,16 @@ public class PanelAssets {
             "text/javascript; charset=UTF-8", "css", "text/css; charset=UTF-8", "svg", "image/svg+xml", "yaml",
             "application/yaml; charset=UTF-8", "ico", "image/x-icon");
 
+    /** A text file of the panel (the OpenAPI document). */
+    public String text(String name) throws IOException {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("panel/" + name)) {
+            if (in == null) {
+                throw new IOException("panel/" + name + " is missing from the build");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
     public void serve(Exchange exchange) throws IOException {
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         String name = path == null ? "" : path.replaceFirst("^/+", "").replaceFirst("^panel/?", "");
