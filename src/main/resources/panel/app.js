@@ -1,0 +1,450 @@
+// The control panel: a small single-page app over /api. Everything on screen is built with
+// textContent (never innerHTML), so no value from a notification or a user can become markup.
+'use strict';
+
+const state = { user: null, csrf: null };
+const main = () => document.getElementById('main');
+
+// ------------------------------------------------------------------ helpers
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k.startsWith('on')) e.addEventListener(k.substring(2), v);
+    else if (k === 'text') e.textContent = v;
+    else if (v === true) e.setAttribute(k, '');
+    else e.setAttribute(k, v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function flash(message, error) {
+  const f = document.getElementById('flash');
+  f.textContent = message || '';
+  f.className = error ? 'error' : '';
+}
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(method, path, body) {
+  const headers = { 'Accept': 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  const r = await fetch('/api' + path, { method, headers, credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let data = text;
+  try { data = text ? JSON.parse(text) : null; } catch (e) { /* YAML or text */ }
+  if (r.status === 401 && path !== '/session') {
+    state.user = null; state.csrf = null;
+    showLogin('Your session ended; please log in again.');
+    throw new ApiError(401, 'login required');
+  }
+  if (!r.ok) throw new ApiError(r.status, (data && data.error) || ('HTTP ' + r.status));
+  return data;
+}
+
+function fmt(v) {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? 'yes' : 'no';
+  if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v)) return v.replace('T', ' ').replace(/\.\d+/, '').replace('+00:00', ' UTC');
+  return String(v);
+}
+
+function status(v) { return el('span', { class: 'status status-' + v, text: v }); }
+
+function table(columns, rows, onClick, testId) {
+  const head = el('tr', {}, columns.map(c => el('th', { text: c[0] })));
+  const body = rows.map(r => el('tr', { class: onClick ? 'clickable' : null, onclick: onClick ? () => onClick(r) : null },
+    columns.map(c => el('td', {}, c[2] ? c[2](r[c[1]], r) : fmt(r[c[1]])))));
+  return el('table', { 'data-test': testId }, el('thead', {}, head), el('tbody', {}, body));
+}
+
+function field(label, input) { return el('label', {}, label, input); }
+function input(name, attrs) { return el('input', Object.assign({ name }, attrs || {})); }
+function select(name, options, value) {
+  return el('select', { name }, options.map(o => el('option', { value: o, selected: o === value }, o)));
+}
+function formValues(form) {
+  const out = {};
+  for (const e of form.elements) {
+    if (!e.name) continue;
+    if (e.type === 'checkbox') out[e.name] = e.checked;
+    else if (e.value !== '') out[e.name] = e.value;
+  }
+  return out;
+}
+function isAdmin() { return state.user && state.user.role === 'admin'; }
+function go(hash) { location.hash = hash; }
+async function guarded(action) {
+  try { flash(''); await action(); } catch (e) { if (e.status !== 401) flash(e.message, true); }
+}
+function render(...nodes) { main().replaceChildren(...nodes); }
+
+// ------------------------------------------------------------------ login
+
+function showLogin(message) {
+  document.getElementById('nav').hidden = true;
+  document.getElementById('logout').hidden = true;
+  document.getElementById('who').textContent = '';
+  const form = el('form', { id: 'login-form', onsubmit: async ev => {
+    ev.preventDefault();
+    try {
+      const s = await api('POST', '/session', formValues(form));
+      state.user = { username: s.username, role: s.role }; state.csrf = s.csrfToken;
+      flash('');
+      enter();
+    } catch (e) { flash(e.message, true); }
+  } },
+    field('Username', input('username', { autocomplete: 'username', required: true, id: 'username' })),
+    field('Password', input('password', { type: 'password', autocomplete: 'current-password', required: true, id: 'password' })),
+    el('button', { type: 'submit', id: 'login-button' }, 'Log in'));
+  render(el('div', { class: 'login box' }, el('h1', { text: 'Log in' }), form));
+  if (message) flash(message, true);
+}
+
+function enter() {
+  document.getElementById('nav').hidden = false;
+  document.getElementById('logout').hidden = false;
+  document.getElementById('who').textContent = state.user.username + ' (' + state.user.role + ')';
+  for (const a of document.querySelectorAll('.admin-only')) a.hidden = !isAdmin();
+  if (!location.hash || location.hash === '#/login') go('#/connectors'); else route();
+}
+
+// ------------------------------------------------------------------ connectors
+
+async function connectorsPage() {
+  const [connectors, vendors] = await Promise.all([api('GET', '/connectors'), api('GET', '/vendors')]);
+  const nodes = [el('h1', { text: 'Connectors' }),
+    table([['Vendor', 'vendor_name'], ['Connector', 'name'], ['Code', 'code'], ['Enabled', 'enabled'], ['Mode', 'mode'],
+      ['Products', 'mappings'], ['Licenses', 'licenses']], connectors, c => go('#/connector/' + c.id), 'connectors')];
+  if (isAdmin()) {
+    const form = el('form', { class: 'box inline', id: 'new-connector', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      const c = await api('POST', '/connectors', formValues(form));
+      flash('Connector "' + c.name + '" created.');
+      go('#/connector/' + c.id);
+    }); } },
+      field('Vendor', el('select', { name: 'vendorId' }, vendors.map(v => el('option', { value: v.id }, v.name)))),
+      field('Code', input('code', { required: true, placeholder: 'my-product' })),
+      field('Name', input('name', { required: true })),
+      field('Mode', select('mode', ['live', 'testing'], 'live')),
+      field('Refund policy', select('refundPolicy', ['revoke', 'suspend', 'notify'], 'revoke')),
+      field('Code prefix', input('codePrefix')),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'emailOnSuccess' }), 'Email on success'),
+      el('button', { type: 'submit' }, 'Create connector'));
+    nodes.push(el('h2', { text: 'New connector' }), form);
+  }
+  render(...nodes);
+}
+
+async function connectorPage(id) {
+  const c = await api('GET', '/connectors/' + id);
+  const nodes = [el('h1', { text: c.name }),
+    el('dl', { class: 'facts' },
+      [['Vendor', c.vendor_name], ['Code', c.code], ['Enabled', c.enabled], ['Mode', c.mode], ['Email on success', c.email_on_success],
+      ['Recipients', c.recipients], ['Refund policy', c.refund_policy], ['Failed renewal', c.failed_renewal_policy],
+      ['Billing stopped', c.stopped_policy], ['Issue before fraud review', c.issue_before_fraud_review], ['Issue on', c.issue_on],
+      ['Code prefix', c.code_prefix], ['Licenses', c.licenses]].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]))];
+  if (isAdmin()) {
+    const edit = el('form', { class: 'box inline', id: 'edit-connector', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      await api('PUT', '/connectors/' + id, formValues(edit));
+      flash('Saved.');
+      connectorPage(id);
+    }); } },
+      field('Name', input('name', { value: c.name })),
+      field('Mode', select('mode', ['live', 'testing'], c.mode)),
+      field('Refund policy', select('refundPolicy', ['revoke', 'suspend', 'notify'], c.refund_policy)),
+      field('Failed renewal', select('failedRenewalPolicy', ['past_due', 'suspend'], c.failed_renewal_policy)),
+      field('Billing stopped', select('stoppedPolicy', ['keep_until_expiry', 'revoke'], c.stopped_policy)),
+      field('Issue on', select('issueOn', ['complete', 'payment_authorized'], c.issue_on)),
+      field('Recipients', input('recipients', { value: c.recipients || '' })),
+      field('Code prefix', input('codePrefix', { value: c.code_prefix || '' })),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'enabled', checked: c.enabled }), 'Enabled'),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'emailOnSuccess', checked: c.email_on_success }), 'Email on success'),
+      el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'issueBeforeFraudReview', checked: c.issue_before_fraud_review }),
+        'Issue before fraud review'),
+      el('button', { type: 'submit' }, 'Save'));
+    nodes.push(el('h2', { text: 'Settings' }), edit);
+  }
+  nodes.push(el('h2', { text: 'Products' }), table([['2Checkout id', 'product_id'], ['Code', 'product_code'], ['Name', 'name'],
+    ['License', 'license_type'], ['Duration', 'duration'], ['Codes', 'code_mode'], ['Edition', 'edition'],
+    ['Upgrade', 'upgrade_policy'], ['', 'id', (v, m) => isAdmin() ? el('button', { class: 'secondary', type: 'button',
+      onclick: ev => { ev.stopPropagation(); guarded(async () => { await api('DELETE', '/mappings/' + v); flash('Product removed.'); connectorPage(id); }); } },
+      'Remove') : '']], c.products, null, 'mappings'));
+  if (isAdmin()) {
+    const add = el('form', { class: 'box inline', id: 'new-mapping', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      await api('POST', '/connectors/' + id + '/mappings', formValues(add));
+      flash('Product added.');
+      connectorPage(id);
+    }); } },
+      field('2Checkout product id', input('productId')),
+      field('Product code', input('productCode')),
+      field('Name', input('name', { required: true })),
+      field('License', select('licenseType', ['perpetual', 'subscription'], 'perpetual')),
+      field('Duration (P1Y, P1M)', input('duration', { size: 6 })),
+      field('Codes', select('codeMode', ['per_unit', 'per_line'], 'per_unit')),
+      field('Edition', input('edition', { size: 8 })),
+      field('Max activations', input('maxActivations', { type: 'number', min: 1, value: 1 })),
+      el('button', { type: 'submit' }, 'Add product'));
+    nodes.push(add);
+  }
+  const result = el('div', { id: 'test-result' });
+  const test = el('form', { class: 'box inline', id: 'send-test', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+    result.replaceChildren(el('p', { class: 'muted', text: 'Sending…' }));
+    const r = await api('POST', '/connectors/' + id + '/test-notification', formValues(test));
+    result.replaceChildren(el('p', {}, r.accepted ? 'Accepted: ' : 'Not accepted: ', r.call, ' → HTTP ' + r.httpStatus,
+      r.problem ? ' — ' + r.problem : ''));
+    if (r.accepted) await showTestLicenses(r.orderRef, result);
+  }); } },
+    field('Channel', select('channel', ['ipn', 'ins', 'keygen'], 'ipn')),
+    el('button', { type: 'submit', id: 'send-test-button' }, 'Send test notification'));
+  nodes.push(el('h2', { text: 'Send a test notification' }),
+    el('p', { class: 'muted', text: 'A signed test order for this connector\'s first product goes through the connector\'s own endpoint. It only ever yields test licenses.' }),
+    test, result);
+  render(...nodes);
+}
+
+async function showTestLicenses(order, into) {
+  for (let i = 0; i < 40; i++) {
+    const licenses = await api('GET', '/licenses?order=' + encodeURIComponent(order));
+    if (licenses.length) {
+      into.append(el('p', { text: 'The resulting license(s) of test order ' + order + ':' }),
+        licenseTable(licenses, 'test-licenses'));
+      return;
+    }
+    await new Promise(r => setTimeout(r, 250)); // processing follows the acknowledgement
+  }
+  into.append(el('p', { class: 'muted' }, 'No license yet for order ' + order + '; see ', el('a', { href: '#/notifications?order=' + order }, 'its notifications'), '.'));
+}
+
+// ------------------------------------------------------------------ licenses
+
+function licenseTable(rows, testId) {
+  return table([['Code', 'code', (v, r) => el('span', {}, v, r.test ? el('span', { class: 'test', text: ' test' }) : '')],
+    ['Status', 'status', v => status(v)], ['Product', 'product'], ['Order', 'order_ref'], ['Customer', 'customer_email'],
+    ['Issued', 'issued_at'], ['Expires', 'expires_at']], rows, l => go('#/license/' + l.id), testId);
+}
+
+async function licensesPage(params) {
+  const form = el('form', { class: 'box inline', id: 'license-search', onsubmit: ev => {
+    ev.preventDefault(); go('#/licenses?' + new URLSearchParams(formValues(form)));
+  } },
+    field('Code', input('code', { value: params.get('code') || '' })),
+    field('Order', input('order', { value: params.get('order') || '' })),
+    field('Customer email', input('email', { value: params.get('email') || '' })),
+    field('Status', select('status', ['', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'REVOKED', 'EXPIRED'], params.get('status') || '')),
+    el('button', { type: 'submit' }, 'Search'));
+  const rows = await api('GET', '/licenses?' + params);
+  render(el('h1', { text: 'Licenses' }), form, licenseTable(rows, 'licenses'));
+}
+
+async function licensePage(id) {
+  const l = await api('GET', '/licenses/' + id);
+  const nodes = [el('h1', {}, l.code, l.test ? el('span', { class: 'test', text: ' test' }) : ''),
+    el('dl', { class: 'facts', 'data-test': 'license' }, [['Status', status(l.status)], ['Reason', fmt(l.status_reason)],
+      ['Product', l.product], ['Connector', l.connector], ['Order', el('a', { href: '#/notifications?order=' + l.order_ref }, l.order_ref)],
+      ['Subscription', fmt(l.subscription_ref)], ['Customer', fmt(l.customer_name) + ' <' + fmt(l.customer_email) + '>'],
+      ['Issued', fmt(l.issued_at)], ['Expires', fmt(l.expires_at)], ['Auto-renewing', fmt(l.renewing)]]
+      .flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]))];
+  if (isAdmin()) {
+    const reason = input('reason', { placeholder: 'Reason (required)', size: 40, id: 'reason' });
+    const act = what => () => guarded(async () => {
+      await api('POST', '/licenses/' + id + '/' + what, { reason: reason.value });
+      flash('Done: ' + what + '.');
+      licensePage(id);
+    });
+    nodes.push(el('div', { class: 'actions box' }, reason,
+      el('button', { type: 'button', onclick: act('suspend') }, 'Suspend'),
+      el('button', { type: 'button', class: 'danger', onclick: act('revoke') }, 'Revoke'),
+      el('button', { type: 'button', class: 'secondary', onclick: act('reinstate') }, 'Reinstate')));
+  }
+  nodes.push(el('h2', { text: 'History' }), table([['When', 'created_at'], ['Event', 'event'], ['From', 'from_status'],
+    ['To', 'to_status'], ['Why', 'detail'], ['By', 'actor', (v, e) => v ? v : e.notification_id
+      ? el('a', { href: '#/notification/' + e.notification_id }, e.channel + ' ' + e.message_type + ' #' + e.notification_id) : '—']],
+  l.events, null, 'history'));
+  render(...nodes);
+}
+
+// ------------------------------------------------------------------ notifications
+
+function notificationTable(rows, testId) {
+  return table([['#', 'id'], ['Received', 'received_at'], ['Channel', 'channel'], ['Type', 'message_type'], ['Order', 'order_ref'],
+    ['Status', 'status', v => status(v)], ['Outcome', 'outcome', (v, n) => n.error ? el('span', { class: 'status-FAILED', text: n.error }) : fmt(v)]],
+  rows, n => go('#/notification/' + n.id), testId);
+}
+
+async function notificationsPage(params) {
+  const form = el('form', { class: 'box inline', id: 'notification-search', onsubmit: ev => {
+    ev.preventDefault(); go('#/notifications?' + new URLSearchParams(formValues(form)));
+  } },
+    field('Channel', select('channel', ['', 'INS', 'IPN', 'LCN', 'KEYGEN'], params.get('channel') || '')),
+    field('Type', input('type', { value: params.get('type') || '', size: 14 })),
+    field('Status', select('status', ['', 'RECEIVED', 'PROCESSING', 'PROCESSED', 'IGNORED', 'PARKED', 'REJECTED', 'FAILED'], params.get('status') || '')),
+    field('Order', input('order', { value: params.get('order') || '' })),
+    field('From', input('from', { type: 'date', value: params.get('from') || '' })),
+    field('To', input('to', { type: 'date', value: params.get('to') || '' })),
+    el('button', { type: 'submit' }, 'Filter'));
+  const rows = await api('GET', '/notifications?' + params);
+  render(el('h1', { text: 'Notifications' }), form, notificationTable(rows, 'notifications'));
+}
+
+async function notificationPage(id) {
+  const n = await api('GET', '/notifications/' + id);
+  const preview = el('div', { id: 'replay-result' });
+  const nodes = [el('h1', {}, n.channel + ' ' + (n.message_type || '') + ' #' + n.id),
+    el('dl', { class: 'facts' }, [['Status', status(n.status)], ['Vendor', fmt(n.vendor)], ['Order', fmt(n.order_ref)],
+      ['Received', fmt(n.received_at)], ['Processed', fmt(n.processed_at)], ['Answered', fmt(n.http_status)],
+      ['Attempts', fmt(n.attempts)], ['Duplicates', fmt(n.duplicates)], ['From', fmt(n.remote_address)],
+      ['Outcome', fmt(n.outcome)], ['Error', fmt(n.error)]].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])),
+    el('h2', { text: 'Verification' }), el('pre', { id: 'verification' }, fmt(n.verification)),
+    el('h2', { text: 'Raw body' }), el('pre', { id: 'raw-body' }, n.raw_body || '')];
+  if (n.status !== 'REJECTED') {
+    nodes.push(el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'secondary', id: 'dry-run', onclick: () => guarded(async () => {
+        const r = await api('POST', '/notifications/replay', { ids: [n.id], dryRun: true });
+        const x = r.results[0];
+        preview.replaceChildren(el('div', { class: 'box' }, el('p', {}, 'A replay would end ', status(x.wouldBe || x.why || '?'), ': ', x.summary || x.why || ''),
+          x.licenseChanges && x.licenseChanges.length ? table([['License', 'license'], ['Status', 'status'], ['Expiry', 'expires']], x.licenseChanges)
+            : el('p', { class: 'muted', text: 'No license would change.' })));
+      }) }, 'Dry run'),
+      el('button', { type: 'button', id: 'replay', onclick: () => guarded(async () => {
+        const r = await api('POST', '/notifications/replay', { ids: [n.id] });
+        if (r.results[0].queued) { flash('Queued again.'); setTimeout(() => notificationPage(id), 800); }
+        else flash(r.results[0].why, true);
+      }) }, 'Replay')), preview);
+  }
+  if (n.events && n.events.length) {
+    nodes.push(el('h2', { text: 'License changes' }), table([['License', 'code'], ['Event', 'event'], ['From', 'from_status'],
+      ['To', 'to_status'], ['Why', 'detail']], n.events, e => go('#/license/' + e.license_id)));
+  }
+  render(...nodes);
+}
+
+async function deadLetterPage() {
+  const rows = await api('GET', '/notifications?status=FAILED');
+  const result = el('div', { id: 'dead-letter-result' });
+  render(el('h1', { text: 'Dead letter' }),
+    el('p', { class: 'muted', text: 'Notifications whose processing failed. Fix the cause (a product mapping, a disabled connector), look at what a replay would do, then replay.' }),
+    el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'secondary', onclick: () => guarded(async () => {
+        const r = await api('POST', '/notifications/replay', { status: 'FAILED', dryRun: true });
+        result.replaceChildren(table([['#', 'id'], ['Would be', 'wouldBe'], ['What', 'summary']], r.results));
+      }) }, 'Dry run all'),
+      el('button', { type: 'button', onclick: () => guarded(async () => {
+        const r = await api('POST', '/notifications/replay', { status: 'FAILED' });
+        flash(r.results.filter(x => x.queued).length + ' notification(s) queued again.');
+        setTimeout(deadLetterPage, 1000);
+      }) }, 'Replay all')),
+    result, notificationTable(rows, 'dead-letter'));
+}
+
+// ------------------------------------------------------------------ vendors, users, export
+
+async function vendorsPage() {
+  const vendors = await api('GET', '/vendors');
+  const set = v => v ? 'set' : 'not set';
+  const nodes = [el('h1', { text: 'Vendors' }), table([['Code', 'code'], ['Name', 'name'], ['INS vendor id', 'ins_vendor_id'],
+    ['Merchant code', 'merchant_code'], ['Contact', 'contact_email'], ['Secret word', 'secret_word_set', set],
+    ['Secret key', 'secret_key_set', set], ['Previous key', 'secret_key_previous_set', set]], vendors, null, 'vendors'),
+  el('p', { class: 'muted', text: 'Secrets are write-only: nobody can read them back, here or through the API.' })];
+  if (isAdmin()) {
+    const form = el('form', { class: 'box inline', id: 'vendor-secrets', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      const values = formValues(form);
+      const id = values.id; delete values.id;
+      await api('PUT', '/vendors/' + id, values);
+      form.reset();
+      flash('Vendor saved.');
+      vendorsPage();
+    }); } },
+      field('Vendor', el('select', { name: 'id' }, vendors.map(v => el('option', { value: v.id }, v.name)))),
+      field('Contact email', input('contactEmail')),
+      field('New secret word', input('secretWord', { type: 'password', autocomplete: 'new-password' })),
+      field('New secret key', input('secretKey', { type: 'password', autocomplete: 'new-password' })),
+      field('Previous secret key', input('secretKeyPrevious', { type: 'password', autocomplete: 'new-password' })),
+      el('button', { type: 'submit' }, 'Save'));
+    nodes.push(el('h2', { text: 'Change a vendor' }), el('p', { class: 'muted', text: 'Empty fields keep their value.' }), form);
+  }
+  render(...nodes);
+}
+
+async function usersPage() {
+  const users = await api('GET', '/users');
+  const form = el('form', { class: 'box inline', id: 'new-user', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+    await api('POST', '/users', formValues(form));
+    flash('User created.');
+    usersPage();
+  }); } },
+    field('Username', input('username', { required: true, id: 'new-username' })),
+    field('Password (12+ characters)', input('password', { type: 'password', required: true, autocomplete: 'new-password', id: 'new-password' })),
+    field('Role', select('role', ['support', 'admin'], 'support')),
+    el('button', { type: 'submit', id: 'create-user' }, 'Create user'));
+  render(el('h1', { text: 'Users' }), table([['Username', 'username'], ['Role', 'role'], ['Created by', 'created_by'],
+    ['Created', 'created_at'], ['Locked', 'locked'], ['', 'id', (v, u) => u.username === state.user.username ? '' :
+      el('button', { type: 'button', class: 'danger', 'data-remove': u.username, onclick: () => guarded(async () => {
+        await api('DELETE', '/users/' + v);
+        flash('User ' + u.username + ' removed; their sessions ended.');
+        usersPage();
+      }) }, 'Remove')]], users, null, 'users'),
+  el('h2', { text: 'New user' }),
+  el('p', { class: 'muted', text: 'A support account reads everything but secrets, replays notifications and sends test notifications. Remove it at any time; it is locked out at once.' }),
+  form);
+}
+
+async function exportPage() {
+  const yaml = await api('GET', '/config/export');
+  render(el('h1', { text: 'Export the configuration' }),
+    el('p', { class: 'muted', text: 'config/connectors.yaml seeds the database; the panel edits it. Write the panel\'s state back to the file here (secrets stay out of it, as ${env:...} placeholders).' }),
+    el('div', { class: 'actions' }, el('button', { type: 'button', onclick: () => guarded(async () => {
+      const r = await api('POST', '/config/export');
+      flash('Written to ' + r.written);
+    }) }, 'Write to the configuration file')),
+    el('pre', { id: 'export' }, yaml));
+}
+
+// ------------------------------------------------------------------ routing
+
+async function route() {
+  if (!state.user) return;
+  const [path, query] = location.hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(query || '');
+  const parts = path.split('/').filter(Boolean);
+  for (const a of document.querySelectorAll('header nav a')) a.classList.toggle('active', a.getAttribute('href') === '#/' + parts[0]);
+  await guarded(async () => {
+    switch (parts[0]) {
+      case 'connector': return connectorPage(parts[1]);
+      case 'licenses': return licensesPage(params);
+      case 'license': return licensePage(parts[1]);
+      case 'notifications': return notificationsPage(params);
+      case 'notification': return notificationPage(parts[1]);
+      case 'dead-letter': return deadLetterPage();
+      case 'vendors': return vendorsPage();
+      case 'users': return usersPage();
+      case 'export': return exportPage();
+      default: return connectorsPage();
+    }
+  });
+}
+
+window.addEventListener('hashchange', route);
+window.addEventListener('DOMContentLoaded', async () => {
+  document.getElementById('logout').addEventListener('click', async () => {
+    try { await api('DELETE', '/session'); } catch (e) { /* ends anyway */ }
+    state.user = null; state.csrf = null;
+    location.hash = '#/login';
+    showLogin();
+  });
+  try {
+    const s = await api('GET', '/session');
+    state.user = { username: s.username, role: s.role }; state.csrf = s.csrfToken;
+    enter();
+  } catch (e) {
+    showLogin();
+  }
+});

@@ -1,0 +1,246 @@
+package io.github.twocheckout.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.twocheckout.connector.support.ConnectorTestBase;
+import io.github.twocheckout.connector.support.InsPost;
+import io.github.twocheckout.connector.support.RunningConnector;
+import io.restassured.response.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The control panel in headless Chromium (Debian's chromium and chromium-driver): what a vendor does
+ * in it, step by step, against the running connector. Screenshots of the main pages go to
+ * target/screenshots.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PanelBrowserTest extends ConnectorTestBase {
+
+    private static final Path SHOTS = Path.of("target/screenshots");
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeAll
+    void startBrowser() throws Exception {
+        Files.createDirectories(SHOTS);
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        // The flags this machine needs: no sandbox as root, and no calls to Google's services.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1300,1000", "--user-data-dir=" + Files.createTempDirectory("panel-chromium"));
+        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
+        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+    }
+
+    @AfterAll
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private void shot(String name) throws Exception {
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private void scrollTo(WebElement e) {
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", e);
+    }
+
+    /** The page's own script errors fail the test; a 401 the page handles (the login check) is expected. */
+    @org.junit.jupiter.api.AfterEach
+    void noScriptErrors() {
+        List<String> severe = browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(org.openqa.selenium.logging.LogEntry::getMessage)
+                .filter(m -> !m.contains("Failed to load resource")).toList();
+        assertThat(severe).isEmpty();
+    }
+
+    private void open(String hash) {
+        browser.get(connector.baseUrl() + "/panel/" + hash);
+    }
+
+    private WebElement find(String css) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+    }
+
+    private void type(String css, String text) {
+        WebElement e = find(css);
+        e.clear();
+        e.sendKeys(text);
+    }
+
+    private void logIn(String username, String password) {
+        type("#username", username);
+        type("#password", password);
+        find("#login-button").click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), username));
+    }
+
+    private void waitForText(String css, String text) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+    }
+
+    @Test
+    @Order(1)
+    void anAdminLogsIn() throws Exception {
+        open("");
+        find("#login-form");
+        shot("01-login");
+        type("#username", "admin");
+        type("#password", "not-the-password");
+        find("#login-button").click();
+        waitForText("#flash", "wrong username or password");
+        logIn("admin", RunningConnector.ADMIN_PASSWORD);
+        waitForText("[data-test=connectors]", "ACME Suite");
+        shot("02-connectors");
+    }
+
+    @Test
+    @Order(2)
+    void createsAConnectorAndAMapping() throws Exception {
+        open("#/connectors");
+        new Select(find("#new-connector select[name=vendorId]")).selectByVisibleText("ACME Software");
+        type("#new-connector input[name=code]", "browser-shop");
+        type("#new-connector input[name=name]", "Browser Shop");
+        find("#new-connector button[type=submit]").click();
+        waitForText("main h1", "Browser Shop");
+        type("#new-mapping input[name=productCode]", "BROWSER-1");
+        type("#new-mapping input[name=name]", "Browser Product «Ünïcode»");
+        find("#new-mapping button[type=submit]").click();
+        waitForText("[data-test=mappings]", "BROWSER-1");
+        assertThat(connector.jdbc().queryForObject(
+                "SELECT count(*) FROM product_mapping WHERE product_code = 'BROWSER-1'", Integer.class)).isEqualTo(1);
+        shot("03-connector");
+    }
+
+    @Test
+    @Order(3)
+    void sendsATestInsAndSeesTheLicense() throws Exception {
+        find("#send-test select[name=channel]");
+        new Select(find("#send-test select[name=channel]")).selectByValue("ins");
+        find("#send-test-button").click();
+        waitForText("#test-result", "Accepted");
+        WebElement licenses = find("[data-test=test-licenses]");
+        wait.until(d -> licenses.getText().contains("TEST-"));
+        assertThat(licenses.getText()).contains("ACTIVE", "Browser Product");
+        scrollTo(licenses);
+        shot("04-test-notification");
+        licenses.findElement(By.cssSelector("tbody tr")).click();
+        waitForText("[data-test=history]", "ISSUED");
+        assertThat(find("[data-test=history]").getText()).contains("INS ORDER_CREATED");
+        shot("05-license");
+    }
+
+    @Test
+    @Order(4)
+    void replaysAFailedNotificationAfterADryRun() throws Exception {
+        InsPost post = InsPost.acme("ORDER_CREATED").item("BROWSER-2", "Browser Two");
+        deliver(post, 1);
+        assertThat(lastNotification(post.saleId())).containsEntry("status", "FAILED");
+        long id = ((Number) lastNotification(post.saleId()).get("id")).longValue();
+
+        // The vendor maps the missing product first, on the connector page.
+        long connectorId = connector.jdbc().queryForObject("SELECT id FROM connector WHERE code = 'browser-shop'", Long.class);
+        open("#/connector/" + connectorId);
+        type("#new-mapping input[name=productCode]", "BROWSER-2");
+        type("#new-mapping input[name=name]", "Browser Two");
+        find("#new-mapping button[type=submit]").click();
+        waitForText("[data-test=mappings]", "BROWSER-2");
+
+        open("#/dead-letter");
+        waitForText("[data-test=dead-letter]", post.saleId());
+        shot("06-dead-letter");
+        find("[data-test=dead-letter]").findElements(By.cssSelector("tbody tr")).stream()
+                .filter(r -> r.getText().contains(post.saleId())).findFirst().orElseThrow().click();
+        waitForText("#raw-body", "item_id_1=BROWSER-2");
+        assertThat(find("#verification").getText()).contains("md5_hash");
+        find("#dry-run").click();
+        waitForText("#replay-result", "issued 1 license(s) for Browser Two");
+        assertThat(connector.licenses(post.saleId())).isEmpty();
+        scrollTo(find("#replay-result"));
+        shot("07-notification-dry-run");
+        find("#replay").click();
+        await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(lastNotification(post.saleId()).get("status")));
+        assertThat(connector.licenses(post.saleId())).hasSize(1);
+        open("#/notification/" + id);
+        waitForText("main dl", "PROCESSED");
+    }
+
+    @Test
+    @Order(5)
+    void aSupportUserReadsButCannotSeeOrChangeSecretsAndIsLockedOutOnceRemoved() throws Exception {
+        open("#/users");
+        type("#new-username", "support-bob");
+        type("#new-password", "support-bob-password");
+        find("#create-user").click();
+        waitForText("[data-test=users]", "support-bob");
+        shot("08-users");
+        find("#logout").click();
+        find("#login-form");
+
+        logIn("support-bob", "support-bob-password");
+        open("#/vendors");
+        waitForText("[data-test=vendors]", "ACME Software");
+        String page = browser.getPageSource();
+        assertThat(page).doesNotContain("acme-key-2026", "acme-key-2025", "tango-acme", "old-acme", "globex-key", "globex-word");
+        assertThat(browser.findElements(By.id("vendor-secrets"))).isEmpty();
+        assertThat(find("header nav").getText()).doesNotContain("Users", "Export");
+        shot("09-support-vendors");
+        open("#/connectors");
+        waitForText("[data-test=connectors]", "Browser Shop");
+        assertThat(browser.findElements(By.id("new-connector"))).isEmpty();
+        // What the page does not offer, the API refuses too.
+        Object status = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch('/api/session').then(r => r.json()).then(s => fetch('/api/vendors/1', {method: 'PUT',"
+                        + " headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrfToken}, body: '{\"secretKey\":\"x\"}'}))"
+                        + ".then(r => done(r.status));");
+        assertThat(((Number) status).intValue()).isEqualTo(403);
+
+        // The admin removes the account; the support user's next step meets the login form.
+        Response admin = connector.http().contentType("application/json")
+                .body(Map.of("username", "admin", "password", RunningConnector.ADMIN_PASSWORD)).post("/api/session");
+        long bob = connector.jdbc().queryForObject("SELECT id FROM panel_user WHERE username = 'support-bob'", Long.class);
+        connector.http().cookie("tco_session", admin.getCookie("tco_session"))
+                .header("X-CSRF-Token", admin.jsonPath().getString("csrfToken")).delete("/api/users/" + bob).then().statusCode(200);
+        find("header nav a[href='#/licenses']").click();
+        find("#login-form");
+        waitForText("#flash", "session ended");
+        shot("10-support-locked-out");
+        type("#username", "support-bob");
+        type("#password", "support-bob-password");
+        find("#login-button").click();
+        waitForText("#flash", "wrong username or password");
+        assertThat(List.of(browser.findElements(By.id("nav")).get(0).isDisplayed())).containsExactly(false);
+    }
+}
