@@ -102,10 +102,7 @@ public class ConfigExporter {
         Files.createDirectories(path.toAbsolutePath().getParent());
         Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        jdbc.update("""
-                INSERT INTO config_state (file_path, content_sha256) VALUES (?, ?)
-                ON CONFLICT (file_path) DO UPDATE SET content_sha256 = EXCLUDED.content_sha256, applied_at = now()""",
-                file, ConnectorConfigLoader.digest(ConnectorConfigLoader.expand(yaml)));
+        ConnectorConfigLoader.recordApplied(jdbc, file, ConnectorConfigLoader.sha256Hex(ConnectorConfigLoader.expand(yaml)));
         return Map.of("written", path.toAbsolutePath().toString());
     }
 

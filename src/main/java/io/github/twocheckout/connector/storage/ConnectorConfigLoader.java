@@ -60,7 +60,7 @@ public class ConnectorConfigLoader {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         // The file seeds, the panel edits: applied again only when its content (with ${env:...} expanded,
         // so a secret rotated in the environment counts) changed since it was last applied or exported.
-        String digest = digest(expand(text));
+        String digest = sha256Hex(expand(text));
         List<String> applied = jdbc.queryForList("SELECT content_sha256 FROM config_state WHERE file_path = ?", String.class, file);
         if (!applied.isEmpty() && applied.get(0).equals(digest)) {
             LOG.info("Connector configuration {} unchanged since it was last applied; the database (and panel edits) stand", path);
@@ -117,10 +117,7 @@ public class ConnectorConfigLoader {
                     }
                 }
             }
-            jdbc.update("""
-                    INSERT INTO config_state (file_path, content_sha256) VALUES (?, ?)
-                    ON CONFLICT (file_path) DO UPDATE SET content_sha256 = EXCLUDED.content_sha256, applied_at = now()""",
-                    file, digest);
+            recordApplied(jdbc, file, digest);
             LOG.info("Connector configuration {} loaded: {} vendor(s), {} connector(s), {} product mapping(s)",
                     path, vendors.size(), connectors, products);
         });
@@ -224,8 +221,16 @@ public class ConnectorConfigLoader {
         }
     }
 
+    /** Records the content of the file as applied: the next start leaves the database alone until it changes. */
+    public static void recordApplied(JdbcTemplate jdbc, String file, String digest) {
+        jdbc.update("""
+                INSERT INTO config_state (file_path, content_sha256) VALUES (?, ?)
+                ON CONFLICT (file_path) DO UPDATE SET content_sha256 = EXCLUDED.content_sha256, applied_at = now()""",
+                file, digest);
+    }
+
     /** SHA-256 of the expanded file, to tell whether it changed since it was applied. */
-    public static String digest(String text) {
+    public static String sha256Hex(String text) {
         try {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));
