@@ -41,7 +41,8 @@ public final class ConnectorMain {
         Properties initial = new Properties();
         initial.setProperty("camel.main.profile", profile);
         main.setInitialProperties(initial);
-        // camel-main maps environment variables onto placeholders, but not onto its camel.server.* options.
+        // camel-main maps environment variables onto placeholders, but not onto its camel.server.* and
+        // camel.management.* options.
         Properties effective = new Properties();
         if (configBase.startsWith("classpath:")) {
             // No config/ here: the files application.properties names relative to the working directory
@@ -51,7 +52,7 @@ public final class ConnectorMain {
             packaged(effective, overrides, "mail.templates", "classpath:config/mail");
             packaged(effective, overrides, "keygen.templates", "classpath:config/keygen");
         }
-        for (String key : new String[] {"camel.server.port", "camel.server.host"}) {
+        for (String key : new String[] {"camel.server.port", "camel.server.host", "camel.management.port", "camel.management.host"}) {
             String env = System.getenv(key.toUpperCase(java.util.Locale.ROOT).replace('.', '_'));
             if (env != null && !env.isBlank() && System.getProperty(key) == null) {
                 effective.setProperty(key, env.trim());

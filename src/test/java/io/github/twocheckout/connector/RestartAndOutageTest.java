@@ -71,7 +71,11 @@ class RestartAndOutageTest {
             post(c, before, 200);
             await().atMost(Duration.ofSeconds(20)).until(() -> c.licenses(before.saleId()).size() == 1);
 
+            io.restassured.RestAssured.get(c.managementUrl() + "/observe/health").then().statusCode(200)
+                    .body(org.hamcrest.Matchers.containsString("UP"));
             pg.close();
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    io.restassured.RestAssured.get(c.managementUrl() + "/observe/health").statusCode() == 503);
             InsPost during = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
             c.http().contentType("application/x-www-form-urlencoded").body(during.body()).post("/2co/ins")
                     .then().statusCode(503).header("Retry-After", "60").body(equalTo("temporarily unavailable, please retry"));
@@ -82,6 +86,8 @@ class RestartAndOutageTest {
                     .body(during.body()).post("/2co/ins").statusCode() == 200);
             await().atMost(Duration.ofSeconds(20)).until(() -> c.licenses(during.saleId()).size() == 1);
             assertThat(c.notifications(during.saleId())).hasSize(1);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    io.restassured.RestAssured.get(c.managementUrl() + "/observe/health").statusCode() == 200);
         } finally {
             pg.close();
         }

@@ -23,9 +23,17 @@ public final class RunningConnector implements AutoCloseable {
     private final Main main;
     private final int port;
 
-    private RunningConnector(Main main, int port) {
+    private final int managementPort;
+
+    private RunningConnector(Main main, int port, int managementPort) {
         this.main = main;
         this.port = port;
+        this.managementPort = managementPort;
+    }
+
+    /** The management server: /observe/health. */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + managementPort;
     }
 
     public static RunningConnector start(Map<String, String> extra) throws Exception {
@@ -33,6 +41,8 @@ public final class RunningConnector implements AutoCloseable {
         int port = SharedInfrastructure.freePort();
         p.setProperty("camel.main.profile", "test");
         p.setProperty("camel.server.port", String.valueOf(port));
+        int managementPort = SharedInfrastructure.freePort();
+        p.setProperty("camel.management.port", String.valueOf(managementPort));
         p.setProperty("db.url", SharedInfrastructure.jdbcUrl());
         p.setProperty("db.username", "postgres");
         p.setProperty("connector.data-dir", "target/test-data");
@@ -44,7 +54,7 @@ public final class RunningConnector implements AutoCloseable {
         extra.forEach(p::setProperty);
         Main main = ConnectorMain.create(p);
         main.start();
-        return new RunningConnector(main, port);
+        return new RunningConnector(main, port, Integer.parseInt(p.getProperty("camel.management.port")));
     }
 
     public static RunningConnector start() throws Exception {
