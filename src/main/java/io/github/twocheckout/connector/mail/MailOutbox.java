@@ -1,0 +1,128 @@
+package io.github.twocheckout.connector.mail;
+
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The mail outbox. Processing writes each composed email here (one row per email, keyed so that a
+ * retried or replayed notification does not write it twice); a poller sends due rows and retries
+ * failures with exponential back-off until SMTP takes them. An email is sent at least once, and twice
+ * only if the process dies between SMTP accepting it and the row being marked sent.
+ */
+public class MailOutbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailOutbox.class);
+
+    private final JdbcTemplate jdbc;
+    private long rejectionWindowSeconds = 600;
+    private long retryDelaySeconds = 5;
+    private long maxRetryDelaySeconds = 3600;
+    private int batch = 50;
+
+    public MailOutbox(DataSource dataSource) {
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    /** Stores the composed email (headers From, To, Subject; the body) of variable mail, kind {@code mailKind}. */
+    public void enqueue(Exchange exchange) {
+        Message m = exchange.getMessage();
+        VendorMail mail = exchange.getVariable("mail", VendorMail.class);
+        String kind = exchange.getVariable("mailKind", String.class);
+        Long notification = mail.getNotificationId();
+        String reasonKey = null;
+        String key;
+        if ("rejected-call".equals(kind)) {
+            // Rejections say nothing new after the first of a kind: one email per channel and reason per window.
+            reasonKey = mail.getChannel() + "|" + mail.getReason();
+            Integer recent = jdbc.queryForObject("""
+                    SELECT count(*) FROM mail_outbox WHERE reason_key = ? AND created_at > now() - make_interval(secs => ?)""",
+                    Integer.class, reasonKey, rejectionWindowSeconds);
+            if (recent != null && recent > 0) {
+                LOG.info("rejection email for notification {} not sent: one about '{}' went out in the last {} s",
+                        notification, reasonKey, rejectionWindowSeconds);
+                return;
+            }
+            key = kind + ":" + (notification == null ? java.util.UUID.randomUUID() : notification);
+        } else if ("processing-error".equals(kind) && notification != null) {
+            // One error email per processing attempt: a replay that fails again is news.
+            List<Integer> attempts = jdbc.queryForList("SELECT attempts FROM notification WHERE id = ?", Integer.class, notification);
+            key = kind + ":" + notification + ":" + (attempts.isEmpty() ? 0 : attempts.get(0));
+        } else {
+            key = kind + ":" + (notification == null ? java.util.UUID.randomUUID() : notification) + ":" + mail.getConnectorName();
+        }
+        int inserted = jdbc.update("""
+                INSERT INTO mail_outbox (dedup_key, kind, notification_id, reason_key, mail_from, mail_to, subject, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING""",
+                key, kind, notification, reasonKey, m.getHeader("From", String.class), m.getHeader("To", String.class),
+                m.getHeader("Subject", String.class), m.getBody(String.class));
+        if (inserted == 0) {
+            LOG.info("email {} already in the outbox, not written twice", key);
+        }
+    }
+
+    /** Due emails, leased to this sender for a minute (several instances never send the same row together). */
+    public List<Map<String, Object>> claimDue() {
+        return jdbc.queryForList("""
+                UPDATE mail_outbox SET lease_until = now() + interval '60 seconds', attempts = attempts + 1
+                WHERE id IN (SELECT id FROM mail_outbox
+                             WHERE status = 'PENDING' AND next_attempt_at <= now()
+                               AND (lease_until IS NULL OR lease_until < now())
+                             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING id, mail_from, mail_to, subject, body, attempts""", batch);
+    }
+
+    /** Sets the headers camel-mail and the .eml writer read, from scratch. */
+    public void prepare(Exchange exchange) {
+        Message m = exchange.getMessage();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> row = m.getBody(Map.class);
+        m.removeHeaders("*");
+        m.setHeader("From", row.get("mail_from"));
+        m.setHeader("To", row.get("mail_to"));
+        m.setHeader("Subject", row.get("subject"));
+        m.setHeader("Content-Type", "text/plain; charset=UTF-8");
+        exchange.setVariable("outboxId", row.get("id"));
+        exchange.setVariable("outboxAttempts", row.get("attempts"));
+        m.setBody(row.get("body"));
+    }
+
+    public void sent(Exchange exchange) {
+        jdbc.update("UPDATE mail_outbox SET status = 'SENT', sent_at = now(), lease_until = NULL, last_error = NULL WHERE id = ?",
+                exchange.getVariable("outboxId", Long.class));
+    }
+
+    /** SMTP refused or was away: try again after 5 s, 10 s, 20 s ... up to an hour, for as long as it takes. */
+    public void retryLater(Exchange exchange) {
+        Throwable e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        int attempts = exchange.getVariable("outboxAttempts", Integer.class);
+        long delay = Math.min(maxRetryDelaySeconds, retryDelaySeconds << Math.min(20, Math.max(0, attempts - 1)));
+        String error = e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        jdbc.update("""
+                UPDATE mail_outbox SET next_attempt_at = now() + make_interval(secs => ?), lease_until = NULL, last_error = ?
+                WHERE id = ?""", delay, error.length() > 1000 ? error.substring(0, 1000) : error,
+                exchange.getVariable("outboxId", Long.class));
+        LOG.warn("email {} not sent (attempt {}), next try in {} s: {}", exchange.getVariable("outboxId"), attempts, delay, error);
+    }
+
+    public void setRejectionWindowSeconds(long rejectionWindowSeconds) {
+        this.rejectionWindowSeconds = rejectionWindowSeconds;
+    }
+
+    public void setRetryDelaySeconds(long retryDelaySeconds) {
+        this.retryDelaySeconds = retryDelaySeconds;
+    }
+
+    public void setMaxRetryDelaySeconds(long maxRetryDelaySeconds) {
+        this.maxRetryDelaySeconds = maxRetryDelaySeconds;
+    }
+
+    public void setBatch(int batch) {
+        this.batch = batch;
+    }
+}
