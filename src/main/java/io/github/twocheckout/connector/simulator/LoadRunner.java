@@ -58,8 +58,15 @@ public final class LoadRunner {
         }
     }
 
-    private final ConnectorClient client;
+    /** Counts one answered (or failed) call. */
+    private interface Account {
+        void record(MixEntry entry, CallResult result, long intendedStart);
+    }
+
+    private final List<ConnectorClient> clients;
     private final Calls calls;
+    private int copies = 1;
+    private java.util.function.Consumer<CallResult> listener;
     private final PrintStream progress;
     private final AtomicLong sequence = new AtomicLong();
     private final long refBase = Scenario.freshRef() * 1000;
@@ -67,9 +74,32 @@ public final class LoadRunner {
     private final Map<String, List<LoadOrder>> pools = new ConcurrentHashMap<>();
 
     public LoadRunner(ConnectorClient client, SimVendor vendor, PrintStream progress) {
-        this.client = client;
+        this(List.of(client), vendor, progress);
+    }
+
+    /** Load spread over several connectors (instances on one database): call i goes to target i mod n. */
+    public LoadRunner(List<ConnectorClient> clients, SimVendor vendor, PrintStream progress) {
+        if (clients.isEmpty()) {
+            throw new IllegalArgumentException("no connector to send to");
+        }
+        this.clients = List.copyOf(clients);
         this.calls = new Calls(vendor).signWith(java.util.EnumSet.allOf(HmacAlgorithm.class));
         this.progress = progress;
+    }
+
+    /**
+     * A duplicate storm: every call is sent this many times at once, from different threads, in no set
+     * order, and spread over the targets. Each copy counts as a call in the summary.
+     */
+    public LoadRunner copies(int copies) {
+        this.copies = Math.max(1, copies);
+        return this;
+    }
+
+    /** Told of every call's result, copies included (the fault suite checks each acknowledged one). */
+    public LoadRunner onResult(java.util.function.Consumer<CallResult> listener) {
+        this.listener = listener;
+        return this;
     }
 
     public LoadSummary run(Options o) throws InterruptedException {
@@ -98,10 +128,11 @@ public final class LoadRunner {
         long start = System.nanoTime();
         long end = o.duration() == null ? Long.MAX_VALUE : start + o.duration().toNanos();
 
-        java.util.function.LongConsumer oneCall = intendedStart -> {
-            MixEntry entry = pick(mix, totalWeight);
-            SimCall call = build(entry);
-            CallResult r = client.send(call);
+        Account account = (entry, r, intendedStart) -> {
+            SimCall call = r.call();
+            if (listener != null) {
+                listener.accept(r);
+            }
             long latency = Math.max(1, System.nanoTime() - intendedStart);
             all.recordValue(latency / 1000);
             interval.recordValue(latency / 1000);
@@ -116,6 +147,37 @@ public final class LoadRunner {
                 errors.computeIfAbsent(r.kind(), k -> new LongAdder()).increment();
                 if (firstErrors.size() < 5) {
                     firstErrors.add(call.label() + ": " + r.problem());
+                }
+            }
+        };
+        AtomicLong numbering = new AtomicLong();
+        ExecutorService fanOut = Executors.newCachedThreadPool(r -> daemon(r, "load-copy"));
+        java.util.function.LongConsumer oneCall = intendedStart -> {
+            MixEntry entry = pick(mix, totalWeight);
+            SimCall call = build(entry);
+            int n = (int) (numbering.incrementAndGet() % clients.size());
+            if (copies == 1) {
+                account.record(entry, clients.get(n).send(call), intendedStart);
+                return;
+            }
+            List<Integer> order = new ArrayList<>();
+            for (int k = 0; k < copies; k++) {
+                order.add(k);
+            }
+            java.util.Collections.shuffle(order);
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (int k : order) {
+                ConnectorClient target = clients.get((n + k) % clients.size());
+                running.add(fanOut.submit(() -> account.record(entry, target.send(call), intendedStart)));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
                 }
             }
         };
@@ -165,6 +227,7 @@ public final class LoadRunner {
             }
         } finally {
             workers.shutdownNow();
+            fanOut.shutdownNow();
             ticker.shutdownNow();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -181,7 +244,7 @@ public final class LoadRunner {
         errors.forEach((k, v) -> errorCounts.put(k, v.sum()));
         Map<String, Long> mixCounts = new TreeMap<>();
         byMix.forEach((k, v) -> mixCounts.put(k, v.sum()));
-        return new LoadSummary(client.base().toString(), o.mix(), o.concurrency(), o.rate(), round(seconds), sent.sum(), ok.sum(),
+        return new LoadSummary(clients.stream().map(c -> c.base().toString()).collect(java.util.stream.Collectors.joining(" ")), o.mix(), o.concurrency(), o.rate(), round(seconds), sent.sum(), ok.sum(),
                 sent.sum() - ok.sum(), statuses, errorCounts, mixCounts, round(sent.sum() / Math.max(seconds, 1e-9)),
                 LoadSummary.Latency.of(all), channels, List.copyOf(firstErrors));
     }

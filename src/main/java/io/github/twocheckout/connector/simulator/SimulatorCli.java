@@ -268,6 +268,9 @@ public final class SimulatorCli implements Runnable {
                 + "(default: the demo products 4711001:DEMO-PRO and 4711002:DEMO-PRO-1Y:1:P1Y)")
         List<String> products = new ArrayList<>();
 
+        @Option(names = "--copies", defaultValue = "1", description = "Send every call this many times at once (a duplicate storm)")
+        int copies;
+
         @Option(names = "--json", description = "Write the summary to this file (it is always printed)")
         Path json;
 
@@ -280,7 +283,7 @@ public final class SimulatorCli implements Runnable {
             List<SimProduct> lines = products.isEmpty()
                     ? List.of(product("4711001:DEMO-PRO:1"), product("4711002:DEMO-PRO-1Y:1:P1Y")) : products(products);
             PrintStream progress = quiet ? new PrintStream(java.io.OutputStream.nullOutputStream()) : Streams.err();
-            LoadSummary summary = new LoadRunner(target.client(), target.vendor(), progress)
+            LoadSummary summary = new LoadRunner(target.client(), target.vendor(), progress).copies(copies)
                     .run(new LoadRunner.Options(mix, concurrency, rate, count, d, lines, duration(target.timeout)));
             String text = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary);
             Streams.out().println(text);
