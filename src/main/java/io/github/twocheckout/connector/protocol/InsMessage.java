@@ -184,8 +184,8 @@ public final class InsMessage {
 
     /**
      * Identity of the business event, so that a re-sent message with a new message_id (or retries that
-     * differ only in timestamp) is recognised as the same event: type, sale, invoice, the status it
-     * reports and the items it concerns.
+     * differ only in timestamp) is recognised as the same event: type, sale, invoice and the status it
+     * reports (and for refunds the items refunded).
      */
     public String getEventKey() {
         StringBuilder key = new StringBuilder(getMessageType()).append('|').append(getSaleId()).append('|').append(getInvoiceId());
@@ -196,8 +196,14 @@ public final class InsMessage {
                     .append('|').append(form.first("ship_tracking_number"));
             default -> { }
         }
-        for (InsItem item : items) {
-            key.append('|').append(item.productId()).append(':').append(item.type()).append(':').append(item.listAmount());
+        // The md5_hash covers sale, vendor and invoice only, so anyone who saw one message of an invoice can
+        // alter its other fields. An event that may issue or extend licenses is therefore identified without
+        // them: an altered copy is a duplicate, never a second order. Refunds keep the items and amounts,
+        // because two partial refunds of one invoice are two events (and a refund never issues anything).
+        if (getMessageType().equals("REFUND_ISSUED")) {
+            for (InsItem item : items) {
+                key.append('|').append(item.productId()).append(':').append(item.type()).append(':').append(item.listAmount());
+            }
         }
         return Fields.sha256(key.toString());
     }

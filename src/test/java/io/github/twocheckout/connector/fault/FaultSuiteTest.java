@@ -113,6 +113,151 @@ class FaultSuiteTest {
     }
 
     @Test
+    void databaseOutageOfTwentySecondsUnderLoad() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "fault-pg");
+        int pgPort = SharedInfrastructure.freePort();
+        java.util.function.Supplier<io.zonky.test.db.postgres.embedded.EmbeddedPostgres> startPg = () -> {
+            try {
+                return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(false)
+                        .setPort(pgPort).setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on").start();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        io.zonky.test.db.postgres.embedded.EmbeddedPostgres pg = startPg.get();
+        String url = pg.getJdbcUrl("postgres", "postgres");
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser("postgres");
+        JdbcTemplate own = new JdbcTemplate((DataSource) ds);
+        FaultCheck check = new FaultCheck();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        try (ConnectorProcess c = ConnectorProcess.start("db-outage", url, Map.of())) {
+            java.util.function.IntSupplier health = () -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(c.managementUrl() + "/observe/health"))
+                            .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+                } catch (Exception e) {
+                    return -1;
+                }
+            };
+            LoadRunner runner = new LoadRunner(new ConnectorClient(c.baseUrl(), Duration.ofSeconds(10)), ACME, quiet()).onResult(check);
+            long seconds = FULL ? 90 : 45;
+            CompletableFuture<LoadSummary> running = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return runner.run(new LoadRunner.Options(MIX, 4, null, null, Duration.ofSeconds(seconds), PRODUCTS, Duration.ofSeconds(10)));
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> check.results().size() >= 100);
+            assertThat(health.getAsInt()).isEqualTo(200);
+            pg.close();
+            // The outage lasts 20 s; all the while the connector says DOWN and stores nothing it cannot.
+            long outageEnd = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> health.getAsInt() == 503);
+            while (System.nanoTime() < outageEnd) {
+                assertThat(health.getAsInt()).as("health during the outage").isEqualTo(503);
+                org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+            }
+            long during = check.results().stream().filter(r -> r.status() == 503).count();
+            pg = startPg.get();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> health.getAsInt() == 200);
+            LoadSummary summary = running.get();
+            FaultCheck.Figures f = check.verify("database stopped 20 s under load (" + during + " calls answered 503)", own,
+                    Duration.ofSeconds(120));
+            report(f, summary);
+            assertThat(during).isPositive();
+            assertThat(summary.byStatus().keySet()).allMatch(k -> k.equals("200") || k.equals("503"));
+            assertKept(f);
+        } finally {
+            pg.close();
+        }
+    }
+
+    @Test
+    void hostileInputNeverYieldsALicenseACrashOrA5xx() throws Exception {
+        HostileCorpus corpus = new HostileCorpus(ACME, PRODUCTS);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        try (ConnectorProcess c = ConnectorProcess.start("hostile", SharedInfrastructure.jdbcUrl(), Map.of())) {
+            ConnectorClient client = new ConnectorClient(c.baseUrl(), Duration.ofSeconds(10));
+            List<String> orders = new java.util.ArrayList<>();
+            for (var call : corpus.authentic()) {
+                assertThat(client.send(call).ok()).as(call.label()).isTrue();
+                orders.add(call.orderRef());
+            }
+            String[] refs = orders.toArray(String[]::new);
+            // Let the authentic orders settle, then count: the corpus must not add a single license.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM notification WHERE order_ref = ANY (?) AND status IN ('RECEIVED', 'PROCESSING')",
+                    Integer.class, (Object) refs) == 0);
+            long licensesBefore = jdbc.queryForObject("SELECT count(*) FROM license", Long.class);
+            long rejectedBefore = jdbc.queryForObject("SELECT count(*) FROM notification WHERE status = 'REJECTED'", Long.class);
+            long storedBefore = jdbc.queryForObject("SELECT count(*) FROM notification WHERE status <> 'REJECTED'", Long.class);
+
+            List<HostileCorpus.Request> requests = corpus.generate(FULL ? 5000 : 1000);
+            Map<String, java.util.TreeMap<Integer, Integer>> byKind = new java.util.TreeMap<>();
+            long fourXx = 0;
+            List<String> wrong = new java.util.ArrayList<>();
+            for (HostileCorpus.Request r : requests) {
+                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(c.baseUrl() + r.path())).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", r.contentType())
+                        .method(r.method(), java.net.http.HttpRequest.BodyPublishers.ofByteArray(r.body())).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                int status = response.statusCode();
+                byKind.computeIfAbsent(r.kind(), k -> new java.util.TreeMap<>()).merge(status, 1, Integer::sum);
+                if (status >= 400 && status < 500) {
+                    fourXx++;
+                    if (response.body().isBlank()) {
+                        wrong.add(r.kind() + ": " + status + " without a reason");
+                    }
+                } else if (status >= 500) {
+                    wrong.add(r.kind() + " " + r.path() + ": " + status);
+                } else if (!r.replay() && !insWithIntactHash(r)) {
+                    wrong.add(r.kind() + " " + r.path() + ": accepted with " + status);
+                }
+            }
+            long licensesAfter = jdbc.queryForObject("SELECT count(*) FROM license", Long.class);
+            long rejectedAfter = jdbc.queryForObject("SELECT count(*) FROM notification WHERE status = 'REJECTED'", Long.class);
+            System.out.println("hostile corpus: " + requests.size() + " requests, answers by kind: " + byKind);
+            long storedAfter = jdbc.queryForObject("SELECT count(*) FROM notification WHERE status <> 'REJECTED'", Long.class);
+            // Acknowledged: the duplicates of authentic messages (200, nothing new); processed: new notifications.
+            String row = String.format("| hostile input (%d requests: %d answered 4xx and recorded, no 5xx) | %d | %d | %d | +%d | - | %d | 0 | 0 |",
+                    requests.size(), fourXx, requests.size(), requests.size() - fourXx, storedAfter - storedBefore,
+                    licensesAfter - licensesBefore, licensesAfter - licensesBefore);
+            System.out.println(row);
+            Files.writeString(Path.of("target/reliability.md"), row + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            assertThat(requests.size()).isGreaterThanOrEqualTo(1000);
+            assertThat(wrong).isEmpty();
+            assertThat(licensesAfter).as("licenses").isEqualTo(licensesBefore);
+            assertThat(rejectedAfter - rejectedBefore).as("every 4xx recorded").isEqualTo(fourXx);
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(c.managementUrl() + "/observe/health")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(200);
+            // One support email per kind of rejection, not a thousand.
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM mail_outbox WHERE status = 'PENDING' AND kind = 'rejected-call'", Integer.class) == 0);
+            long rejectionMails = jdbc.queryForObject("SELECT count(*) FROM mail_outbox WHERE kind = 'rejected-call' "
+                    + "AND created_at > now() - interval '10 minutes'", Long.class);
+            assertThat(rejectionMails).isLessThan(fourXx / 10);
+        }
+    }
+
+    /**
+     * Legacy INS signs only sale_id, vendor_id and invoice_id: a copy with another field changed still
+     * verifies. It is then a duplicate of the real event (its identity ignores the unsigned fields) and
+     * must not yield anything, which the license count checks.
+     */
+    private static boolean insWithIntactHash(HostileCorpus.Request r) {
+        if (!r.path().startsWith("/2co/ins")) {
+            return false;
+        }
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        return body.contains("md5_hash=");
+    }
+
+    @Test
     void duplicateStormEveryCallThreeTimesAtOnce() throws Exception {
         long count = FULL ? 2000 : 300;
         FaultCheck check = new FaultCheck();
