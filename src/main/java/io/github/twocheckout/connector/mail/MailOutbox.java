@@ -24,6 +24,7 @@ public class MailOutbox {
     private long retryDelaySeconds = 5;
     private long maxRetryDelaySeconds = 3600;
     private int batch = 50;
+    private int leaseSeconds = 60;
 
     public MailOutbox(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -66,15 +67,18 @@ public class MailOutbox {
         }
     }
 
-    /** Due emails, leased to this sender for a minute (several instances never send the same row together). */
+    /**
+     * Due emails, leased to this sender (several instances never send the same row together); a sender
+     * that dies leaves its rows to another one when the lease runs out.
+     */
     public List<Map<String, Object>> claimDue() {
         return jdbc.queryForList("""
-                UPDATE mail_outbox SET lease_until = now() + interval '60 seconds', attempts = attempts + 1
+                UPDATE mail_outbox SET lease_until = now() + make_interval(secs => ?), attempts = attempts + 1
                 WHERE id IN (SELECT id FROM mail_outbox
                              WHERE status = 'PENDING' AND next_attempt_at <= now()
                                AND (lease_until IS NULL OR lease_until < now())
                              ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING id, mail_from, mail_to, subject, body, attempts""", batch);
+                RETURNING id, mail_from, mail_to, subject, body, attempts""", leaseSeconds, batch);
     }
 
     /** Sets the headers camel-mail and the .eml writer read, from scratch. */
@@ -120,6 +124,10 @@ public class MailOutbox {
 
     public void setMaxRetryDelaySeconds(long maxRetryDelaySeconds) {
         this.maxRetryDelaySeconds = maxRetryDelaySeconds;
+    }
+
+    public void setLeaseSeconds(int leaseSeconds) {
+        this.leaseSeconds = leaseSeconds;
     }
 
     public void setBatch(int batch) {
