@@ -51,6 +51,12 @@ class MailOutageTest {
                 // One email per order; GreenMail keeps one message per recipient (vendor contact and ops).
                 assertThat(copies).as("emails about order " + order).isEqualTo(2);
             }
+            int licenses = orders.stream().mapToInt(o -> c.licenses(o).size()).sum();
+            String row = String.format("| SMTP away, then back (%d emails waited in the outbox, each delivered once) | %d | %d | %d | %d | 0 | 0 | 0 | 0 |",
+                    orders.size(), orders.size(), orders.size(), orders.size(), licenses);
+            System.out.println(row);
+            java.nio.file.Files.writeString(java.nio.file.Path.of("target/reliability.md"), row + "\n",
+                    java.nio.charset.StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } finally {
             if (smtp != null) {
                 smtp.stop();
