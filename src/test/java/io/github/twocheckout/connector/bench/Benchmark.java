@@ -1,0 +1,264 @@
+package io.github.twocheckout.connector.bench;
+
+import io.github.twocheckout.connector.simulator.ConnectorClient;
+import io.github.twocheckout.connector.simulator.LoadRunner;
+import io.github.twocheckout.connector.simulator.LoadSummary;
+import io.github.twocheckout.connector.simulator.SimProduct;
+import io.github.twocheckout.connector.simulator.SimVendor;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The benchmark: the connector from the built JAR against PostgreSQL (fsync and synchronous_commit
+ * on), driven by the simulator's load mode on 127.0.0.1, alternating with a bare Vert.x baseline that
+ * does only the durable part of ingest. Prints a table of figures, ratios and targets, and writes it
+ * to target/benchmark.md. Run: {@code scripts/benchmark.sh} (see the README); {@code -Dbench.scale=quick}
+ * for a short run, {@code -Dbench.db.url=jdbc:postgresql://...} for another PostgreSQL.
+ */
+public final class Benchmark {
+
+    private static final SimVendor DEMO = new SimVendor("901234567", "DEMOSOFT", "s3cr3tWord", "AABBCCDDEEFF");
+    private static final List<SimProduct> PRODUCTS = List.of(
+            new SimProduct("4711001", "DEMO-PRO", "Demo App Pro", 1, new BigDecimal("49.00"), null),
+            new SimProduct("4711002", "DEMO-PRO-1Y", "Demo App Pro (1 year)", 1, new BigDecimal("29.00"), Period.ofYears(1)));
+    private static final Path JAR = Path.of("target/twocheckout-license-connector.jar");
+
+    private final boolean quick = "quick".equals(System.getProperty("bench.scale"));
+    private final Duration phase = Duration.ofSeconds(quick ? 8 : 20);
+    private final Duration e2e = Duration.ofSeconds(quick ? 20 : 60);
+    private final List<String[]> rows = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public static void main(String[] args) throws Exception {
+        new Benchmark().run();
+    }
+
+    private void run() throws Exception {
+        if (!Files.exists(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: build it first (mvn -B -DskipTests package)");
+        }
+        Path work = Files.createDirectories(Path.of("target/bench"));
+        EmbeddedPostgres pg = null;
+        String url = System.getProperty("bench.db.url", "");
+        if (url.isBlank()) {
+            pg = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory(work, "pg")).setCleanDataDirectory(true)
+                    .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("max_connections", "100").start();
+            url = pg.getJdbcUrl("postgres", "postgres");
+        }
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        ds.setUser("postgres");
+        JdbcTemplate jdbc = new JdbcTemplate(ds);
+        try {
+            double ready = readyTime(work);
+            row("ready after JAR start (warm embedded database)", fmt(ready) + " s", "≤ 3 s", ready <= 3);
+
+            int port = freePort();
+            int mgmt = freePort();
+            Process connector = startJar(work.resolve("external"), List.of("-Ddb.url=" + url, "-Ddb.username=postgres",
+                    "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + mgmt));
+            awaitReady(mgmt, connector, Duration.ofSeconds(60));
+            String connectorUrl = "http://127.0.0.1:" + port;
+            int basePort = freePort();
+            try (BaselineServer baseline = new BaselineServer(url, basePort, DEMO.insVendorId(), DEMO.secretWord())) {
+                String baselineUrl = "http://127.0.0.1:" + basePort;
+                // Warm both up, then alternate: baseline, connector, baseline, connector.
+                load(baselineUrl, "ins=1", 32, Duration.ofSeconds(3));
+                load(connectorUrl, "ins=1", 32, Duration.ofSeconds(5));
+                List<LoadSummary> base = new ArrayList<>();
+                List<LoadSummary> ins = new ArrayList<>();
+                for (int round = 0; round < 2; round++) {
+                    base.add(load(baselineUrl, "ins=1", 32, phase));
+                    ins.add(load(connectorUrl, "ins=1", 32, phase));
+                }
+                double baseTput = base.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
+                double insTput = ins.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
+                LoadSummary insLast = ins.get(ins.size() - 1);
+                row("baseline: INS acknowledged/s (verify + INSERT, 32 connections)", fmt(baseTput), "", null);
+                row("baseline: INS p50 / p99 / p99.9 ms", latency(base.get(base.size() - 1)), "", null);
+                row("connector: INS acknowledged/s (32 connections)", fmt(insTput), "", null);
+                row("connector/baseline INS acknowledgement ratio", fmt(insTput / baseTput), "≥ 0.6", insTput / baseTput >= 0.6);
+                row("connector: INS p50 / p99 / p99.9 ms", latency(insLast), "p99 ≤ 50 ms", insLast.latencyMs().p99() <= 50);
+                awaitBacklog(jdbc, Duration.ofMinutes(5));
+
+                LoadSummary ipn = load(connectorUrl, "ipn=1", 32, phase);
+                row("connector: IPN acknowledged/s (32 connections)", fmt(ipn.throughputPerSecond()), "", null);
+                row("connector: IPN p50 / p99 / p99.9 ms", latency(ipn), "p99 ≤ 50 ms", ipn.latencyMs().p99() <= 50);
+                awaitBacklog(jdbc, Duration.ofMinutes(5));
+
+                LoadSummary keygen = load(connectorUrl, "keygen=1", 8, phase);
+                row("connector: key generator answers/s (8 connections)", fmt(keygen.throughputPerSecond()), "", null);
+                row("connector: key generator p50 / p99 ms", fmt(keygen.latencyMs().p50()) + " / " + fmt(keygen.latencyMs().p99()),
+                        "p99 < 50 ms", keygen.latencyMs().p99() < 50);
+
+                // End to end: orders for e2e seconds; licenses issued per second and the lag from acknowledgement.
+                Timestamp from = Timestamp.from(Instant.now());
+                LoadSummary orders = load(connectorUrl, "ins=1", 32, e2e);
+                Timestamp to = Timestamp.from(Instant.now());
+                awaitBacklog(jdbc, Duration.ofMinutes(5));
+                Long issued = jdbc.queryForObject("SELECT count(*) FROM license WHERE issued_at BETWEEN ? AND ?", Long.class, from, to);
+                double perSecond = issued / ((to.getTime() - from.getTime()) / 1000.0);
+                Double lag = jdbc.queryForObject("""
+                        SELECT percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM l.issued_at - n.received_at))
+                        FROM license l JOIN notification n ON n.order_ref = l.order_ref AND n.channel = 'INS'
+                        WHERE n.received_at BETWEEN ? AND ?""", Double.class, from, to);
+                row("end to end: licenses issued/s over " + e2e.toSeconds() + " s (" + fmt(orders.throughputPerSecond())
+                        + " orders/s acknowledged)", fmt(perSecond), "≥ 1000", perSecond >= 1000);
+                row("end to end: acknowledgement-to-license lag p99", fmt(lag == null ? 0 : lag * 1000) + " ms", "< 1 s",
+                        lag != null && lag < 1);
+
+                long pid = connector.pid();
+                row("connector RSS after load", memory("/proc/" + pid + "/status", "VmRSS:") + " MB", "< 350 MB",
+                        Double.parseDouble(memory("/proc/" + pid + "/status", "VmRSS:")) < 350);
+                row("connector heap used after load", heap(pid), "", null);
+            } finally {
+                connector.destroy();
+                connector.waitFor();
+            }
+            print();
+        } finally {
+            if (pg != null) {
+                pg.close();
+            }
+        }
+    }
+
+    private LoadSummary load(String url, String mix, int concurrency, Duration duration) throws InterruptedException {
+        return new LoadRunner(new ConnectorClient(url, Duration.ofSeconds(10)), DEMO, new PrintStream(java.io.OutputStream.nullOutputStream()))
+                .run(new LoadRunner.Options(mix, concurrency, null, null, duration, PRODUCTS, Duration.ofSeconds(10)));
+    }
+
+    /** Starts the JAR on its own embedded PostgreSQL twice (the first initialises it) and times the second start. */
+    private double readyTime(Path work) throws Exception {
+        double seconds = 0;
+        for (int i = 0; i < 2; i++) {
+            int mgmt = freePort();
+            long start = System.nanoTime();
+            Process p = startJar(work.resolve("embedded"), List.of("-Dcamel.server.port=" + freePort(), "-Dcamel.management.port=" + mgmt));
+            awaitReady(mgmt, p, Duration.ofSeconds(90));
+            seconds = (System.nanoTime() - start) / 1e9;
+            p.destroy();
+            p.waitFor();
+        }
+        return seconds;
+    }
+
+    private Process startJar(Path dataDir, List<String> props) throws Exception {
+        Files.createDirectories(dataDir);
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-XX:+UseSerialGC", "-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
+        cmd.addAll(props);
+        cmd.add("-jar");
+        cmd.add(JAR.toAbsolutePath().toString());
+        // From the project folder, as the README runs it: routes/ and config/ of the repository.
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dataDir.resolve("connector.log").toFile()).start();
+    }
+
+    private void awaitReady(int mgmtPort, Process p, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("the connector exited; see target/bench/*/connector.log");
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + mgmtPort + "/observe/health"))
+                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(20); // the start-up time is the measurement: poll often
+        }
+        throw new IllegalStateException("the connector was not ready within " + timeout.toSeconds() + " s");
+    }
+
+    /** Waits until every stored notification is processed (the next phase starts from an empty queue). */
+    private static void awaitBacklog(JdbcTemplate jdbc, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Integer open = jdbc.queryForObject("SELECT count(*) FROM notification WHERE status IN ('RECEIVED', 'PROCESSING')", Integer.class);
+            if (open != null && open == 0) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the connector did not work off its backlog within " + timeout.toMinutes() + " min");
+    }
+
+    private static String memory(String file, String key) throws Exception {
+        for (String line : Files.readAllLines(Path.of(file))) {
+            if (line.startsWith(key)) {
+                long kb = Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+                return fmt(kb / 1024.0);
+            }
+        }
+        return "?";
+    }
+
+    private static String heap(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
+                "GC.heap_info").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
+        long used = 0;
+        long total = 0;
+        while (m.find()) {
+            total += Long.parseLong(m.group(1));
+            used += Long.parseLong(m.group(2));
+        }
+        return fmt(used / 1024.0) + " MB used of " + fmt(total / 1024.0) + " MB";
+    }
+
+    private static String latency(LoadSummary s) {
+        return fmt(s.latencyMs().p50()) + " / " + fmt(s.latencyMs().p99()) + " / " + fmt(s.latencyMs().p999());
+    }
+
+    private void row(String what, String value, String target, Boolean met) {
+        rows.add(new String[] {what, value, target, met == null ? "" : met ? "met" : "NOT met"});
+        System.out.println(what + ": " + value + (target.isEmpty() ? "" : "  (target " + target + ": " + (Boolean.TRUE.equals(met) ? "met" : "NOT met") + ")"));
+    }
+
+    private void print() throws Exception {
+        StringBuilder t = new StringBuilder("| measure | value | target | |\n|---|---|---|---|\n");
+        for (String[] r : rows) {
+            t.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+        String header = "Benchmark " + Instant.now() + " on " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version") + (quick ? " (quick run)" : "") + "\n\n";
+        System.out.println();
+        System.out.println(header + t);
+        Files.writeString(Path.of("target/benchmark.md"), header + t, StandardCharsets.UTF_8);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
