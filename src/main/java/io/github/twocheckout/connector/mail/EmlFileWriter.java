@@ -23,10 +23,12 @@ import org.apache.camel.Message;
 public class EmlFileWriter {
 
     private String directory = "data/mail";
+    /** One mail session for every file: creating one looks up providers on the classpath each time. */
+    private final Session session = Session.getInstance(new Properties());
 
     public Path write(Exchange exchange) throws Exception {
         Message in = exchange.getMessage();
-        MimeMessage mime = new MimeMessage(Session.getInstance(new Properties()));
+        MimeMessage mime = new MimeMessage(session);
         mime.setFrom(new InternetAddress(in.getHeader("From", String.class)));
         mime.setRecipients(RecipientType.TO, InternetAddress.parse(in.getHeader("To", String.class)));
         mime.setSubject(in.getHeader("Subject", String.class), "UTF-8");
