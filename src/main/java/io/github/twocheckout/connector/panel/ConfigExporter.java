@@ -102,7 +102,7 @@ public class ConfigExporter {
         Files.createDirectories(path.toAbsolutePath().getParent());
         Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        ConnectorConfigLoader.recordApplied(jdbc, file, ConnectorConfigLoader.sha256Hex(ConnectorConfigLoader.expand(yaml)));
+        ConnectorConfigLoader.recordApplied(jdbc, file, ConnectorConfigLoader.sha256Hex(ConnectorConfigLoader.expandQuietly(yaml)));
         return Map.of("written", path.toAbsolutePath().toString());
     }
 

@@ -60,7 +60,7 @@ public class ConnectorConfigLoader {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         // The file seeds, the panel edits: applied again only when its content (with ${env:...} expanded,
         // so a secret rotated in the environment counts) changed since it was last applied or exported.
-        String digest = sha256Hex(expand(text));
+        String digest = sha256Hex(expandQuietly(text));
         List<String> applied = jdbc.queryForList("SELECT content_sha256 FROM config_state WHERE file_path = ?", String.class, file);
         if (!applied.isEmpty() && applied.get(0).equals(digest)) {
             LOG.info("Connector configuration {} unchanged since it was last applied; the database (and panel edits) stand", path);
@@ -260,12 +260,24 @@ public class ConnectorConfigLoader {
 
     /** Replaces ${env:NAME} and ${env:NAME:-default}; an unset variable without default becomes empty. */
     public static String expand(String value) {
+        return expand(value, true);
+    }
+
+    /**
+     * The same, without a warning for unset variables: for the whole file's digest, where a comment may
+     * mention ${env:NAME} and an exported file names variables that are meant to stay unset.
+     */
+    public static String expandQuietly(String value) {
+        return expand(value, false);
+    }
+
+    private static String expand(String value, boolean warn) {
         Matcher m = ENV.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String env = System.getenv(m.group(1));
             String replacement = env != null ? env : (m.group(3) != null ? m.group(3) : "");
-            if (env == null && m.group(3) == null) {
+            if (warn && env == null && m.group(3) == null) {
                 LOG.warn("Environment variable {} is not set", m.group(1));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(replacement));
