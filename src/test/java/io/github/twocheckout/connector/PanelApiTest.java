@@ -128,6 +128,25 @@ class PanelApiTest extends ConnectorTestBase {
     }
 
     @Test
+    void aKeyRotatedInThePanelReachesIntakeWithinTheVendorCacheTime() {
+        Session s = admin();
+        as(s).body(Map.of("code", "rotor", "name", "Rotor", "contactEmail", "rotor@vendor.test", "merchantCode", "ROTOR",
+                "secretKey", "rotor-key-1")).post("/api/vendors").then().statusCode(201);
+        io.github.twocheckout.connector.support.SignedPost first = io.github.twocheckout.connector.support.SignedPost
+                .ipn("ROTOR", "rotor-key-1", "471100001", "PENDING");
+        postIpn(first).then().statusCode(200);
+        long id = connector.jdbc().queryForObject("SELECT id FROM vendor WHERE code = 'rotor'", Long.class);
+        as(s).body(Map.of("secretKey", "rotor-key-2", "secretKeyPrevious", "rotor-key-1")).put("/api/vendors/" + id)
+                .then().statusCode(200);
+        io.github.twocheckout.connector.support.SignedPost next = io.github.twocheckout.connector.support.SignedPost
+                .ipn("ROTOR", "rotor-key-2", "471100002", "PENDING");
+        await().atMost(Duration.ofSeconds(15)).until(() -> postIpn(next.copy()).statusCode() == 200);
+        // The old key still verifies as the previous one during the rotation.
+        postIpn(io.github.twocheckout.connector.support.SignedPost.ipn("ROTOR", "rotor-key-1", "471100003", "PENDING"))
+                .then().statusCode(200);
+    }
+
+    @Test
     void supportReadsEverythingButChangesOnlyWhatItMay() {
         Session support = newSupportUser("support-reader");
         assertThat(as(support).get("/api/session").jsonPath().getString("role")).isEqualTo("support");
