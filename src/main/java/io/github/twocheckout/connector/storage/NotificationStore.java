@@ -33,6 +33,8 @@ public class NotificationStore {
     private int leaseSeconds = 300;
     private int stallSeconds = 30;
     private long parkedReportSeconds = 86_400;
+    private int parkRecheckSeconds = 60;
+    private io.github.twocheckout.connector.observe.ConnectorMetrics metrics;
 
     public NotificationStore(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -119,6 +121,7 @@ public class NotificationStore {
             LOG.warn("Could not record the failure of notification {} ({}): {}", n.getId(), error, e.getMessage());
         }
         LOG.warn("notification={} channel={} status=FAILED: {}", n.getId(), n.getChannel(), error);
+        count(n.getChannel(), n.getMessageType(), "FAILED");
     }
 
     /**
@@ -147,6 +150,9 @@ public class NotificationStore {
                     clip(diagnostics), httpStatus, clip(reason));
             exchange.setVariable("notificationId", id);
             exchange.setVariable("rejectionVendorId", vendorId);
+            LOG.info("notification={} channel={} status=REJECTED http={} reason=\"{}\"", id, exchange.getVariable("channel"),
+                    httpStatus, reason);
+            count(exchange.getVariable("channel", String.class), null, "REJECTED");
         } catch (RuntimeException e) {
             LOG.warn("Could not record a rejected {} call ({}): {}", exchange.getVariable("channel"), reason, e.getMessage());
         }
@@ -208,15 +214,18 @@ public class NotificationStore {
      * parked for an order whose licenses now exist.
      */
     public List<Long> findStalled() {
-        // A parked row whose order got a license after it was parked is due again. The explicit release
-        // after issuing covers the usual case; this covers a park that committed after that release ran.
+        // A parked row whose order got a license around or after the time it was parked is due again. The
+        // explicit release after issuing covers the usual case; this covers a park that committed after
+        // that release ran. Timestamps are transaction starts, so a license whose transaction began
+        // before the park (and committed just after the park looked) counts too: hence the slack. A row
+        // parked for another line of a partly licensed order is looked at again only within that slack.
         List<Long> due = new java.util.ArrayList<>(jdbc.queryForList("""
                 UPDATE notification n SET status = 'RECEIVED', updated_at = now()
                 WHERE n.status = 'PARKED' AND EXISTS (
                     SELECT 1 FROM license l
-                    WHERE l.vendor_id = n.vendor_id AND l.updated_at > n.updated_at
+                    WHERE l.vendor_id = n.vendor_id AND l.updated_at > n.updated_at - make_interval(secs => ?)
                       AND (l.order_ref = n.order_ref OR l.subscription_ref = ANY (n.subscription_refs)))
-                RETURNING n.id""", Long.class));
+                RETURNING n.id""", Long.class, parkRecheckSeconds));
         due.addAll(jdbc.queryForList("""
                 SELECT id FROM notification
                 WHERE (status = 'RECEIVED' AND (received_at < ? OR updated_at < now() - make_interval(secs => ?)))
@@ -238,6 +247,7 @@ public class NotificationStore {
         LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
                 notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
                 report.getSummary());
+        count(notification.getChannel(), notification.getMessageType(), status);
     }
 
     /** Dead letter: processing failed after every redelivery. */
@@ -255,6 +265,9 @@ public class NotificationStore {
                        processed_at = now(), updated_at = now()
                 WHERE id = ?""", clip(error), redeliveries, id);
         LOG.warn("notification={} status=FAILED after {} redelivery(ies): {}", id, redeliveries, error);
+        StoredNotification failed = exchange.getProperty(
+                io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
+        count(failed == null ? null : failed.getChannel(), failed == null ? null : failed.getMessageType(), "FAILED");
     }
 
     /**
@@ -303,6 +316,16 @@ public class NotificationStore {
 
     private static String clip(String s) {
         return s == null || s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT) + "…";
+    }
+
+    private void count(String channel, String type, String status) {
+        if (metrics != null) {
+            metrics.finished(channel, type, status);
+        }
+    }
+
+    public void setMetrics(io.github.twocheckout.connector.observe.ConnectorMetrics metrics) {
+        this.metrics = metrics;
     }
 
     public void setLeaseSeconds(int leaseSeconds) {

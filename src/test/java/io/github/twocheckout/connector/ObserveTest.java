@@ -1,0 +1,45 @@
+package io.github.twocheckout.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.twocheckout.connector.support.ConnectorTestBase;
+import io.github.twocheckout.connector.support.InsPost;
+import io.restassured.RestAssured;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The management port: health, and Prometheus metrics with the connector's own figures. */
+class ObserveTest extends ConnectorTestBase {
+
+    private String metrics() {
+        return RestAssured.get(connector.managementUrl() + "/observe/metrics").then().statusCode(200).extract().asString();
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    @Test
+    void metricsCountNotificationsByChannelTypeAndOutcome() {
+        deliver(InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro"), 1);
+        connector.http().contentType("application/x-www-form-urlencoded").body(InsPost.acme("ORDER_CREATED")
+                .item("ACME-PRO", "ACME Pro").secretWord("wrong").body()).post("/2co/ins").then().statusCode(403);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            String m = metrics();
+            assertThat(value(m, "connector_notifications_total{channel=\"INS\",status=\"PROCESSED\",type=\"ORDER_CREATED\"}"))
+                    .isGreaterThanOrEqualTo(1);
+            assertThat(value(m, "connector_notifications_total{channel=\"INS\",status=\"REJECTED\",type=\"\"}")).isGreaterThanOrEqualTo(1);
+        });
+        String m = metrics();
+        assertThat(value(m, "connector_notifications_waiting")).isGreaterThanOrEqualTo(0);
+        assertThat(value(m, "connector_notifications_parked")).isGreaterThanOrEqualTo(0);
+        assertThat(value(m, "connector_notifications_dead_lettered")).isGreaterThanOrEqualTo(0);
+        assertThat(value(m, "connector_processing_lag_seconds")).isGreaterThanOrEqualTo(0);
+        assertThat(m).contains("camel_exchanges_total").doesNotContain("tango-acme", "acme-key-2026");
+        RestAssured.get(connector.managementUrl() + "/observe/health").then().statusCode(200);
+    }
+}
