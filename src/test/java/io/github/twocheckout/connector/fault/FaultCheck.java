@@ -27,8 +27,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public final class FaultCheck implements Consumer<CallResult> {
 
-    private static final Set<String> FINISHED = Set.of("PROCESSED", "IGNORED", "PARKED");
-
     private final ConcurrentLinkedQueue<CallResult> results = new ConcurrentLinkedQueue<>();
 
     /** Figures of one scenario. {@code lost}: acknowledged but not stored or never finished; {@code duplicates}: licenses beyond an order's units. */
@@ -181,9 +179,5 @@ public final class FaultCheck implements Consumer<CallResult> {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static Set<String> finished() {
-        return FINISHED;
     }
 }
