@@ -41,5 +41,10 @@ class ObserveTest extends ConnectorTestBase {
         assertThat(value(m, "connector_processing_lag_seconds")).isGreaterThanOrEqualTo(0);
         assertThat(m).contains("camel_exchanges_total").doesNotContain("tango-acme", "acme-key-2026");
         RestAssured.get(connector.managementUrl() + "/observe/health").then().statusCode(200);
+        // Liveness leaves the database out (a restart would not bring it back); readiness includes it.
+        RestAssured.get(connector.managementUrl() + "/observe/health/live").then().statusCode(200);
+        String ready = RestAssured.get(connector.managementUrl() + "/observe/health/ready?exposureLevel=full")
+                .then().statusCode(200).extract().asString();
+        assertThat(ready).contains("database");
     }
 }

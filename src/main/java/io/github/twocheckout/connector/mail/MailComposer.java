@@ -21,7 +21,7 @@ public class MailComposer {
             subject = (end < 0 ? text.substring(8) : text.substring(8, end)).trim();
             text = end < 0 ? "" : text.substring(end + 1).replaceFirst("^\\r?\\n", "");
         }
-        VendorMail mail = exchange.getVariable("mail", VendorMail.class);
+        Addressed mail = exchange.getVariable("mail", Addressed.class);
         message.setBody(text);
         message.setHeader("From", from);
         message.setHeader("To", mail.getTo());

@@ -33,8 +33,15 @@ public class MailOutbox {
     /** Stores the composed email (headers From, To, Subject; the body) of variable mail, kind {@code mailKind}. */
     public void enqueue(Exchange exchange) {
         Message m = exchange.getMessage();
-        VendorMail mail = exchange.getVariable("mail", VendorMail.class);
         String kind = exchange.getVariable("mailKind", String.class);
+        String given = exchange.getVariable("mailDedupKey", String.class);
+        if (given != null) {
+            // Alerts and digests name their own key (vendor, kind, episode or day), so that several
+            // instances, or a restart, never send the same one twice.
+            insert(given, kind, null, null, m);
+            return;
+        }
+        VendorMail mail = exchange.getVariable("mail", VendorMail.class);
         Long notification = mail.getNotificationId();
         String reasonKey = null;
         String key;
@@ -57,6 +64,10 @@ public class MailOutbox {
         } else {
             key = kind + ":" + (notification == null ? java.util.UUID.randomUUID() : notification) + ":" + mail.getConnectorName();
         }
+        insert(key, kind, notification, reasonKey, m);
+    }
+
+    private void insert(String key, String kind, Long notification, String reasonKey, Message m) {
         int inserted = jdbc.update("""
                 INSERT INTO mail_outbox (dedup_key, kind, notification_id, reason_key, mail_from, mail_to, subject, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING""",
@@ -65,6 +76,12 @@ public class MailOutbox {
         if (inserted == 0) {
             LOG.info("email {} already in the outbox, not written twice", key);
         }
+    }
+
+    /** True when an email with this key was written already (alerts and digests check before composing). */
+    public boolean contains(String dedupKey) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM mail_outbox WHERE dedup_key = ?)",
+                Boolean.class, dedupKey));
     }
 
     /**

@@ -6,7 +6,7 @@ import java.util.List;
  * The content of one email to a vendor (or to support), as the templates in config/mail read it:
  * {@code ${variable.mail.orderRef}}, {@code ${variable.mail.linesText}} and so on.
  */
-public final class VendorMail {
+public final class VendorMail implements Addressed {
     private final List<String> to;
     private final String vendorName;
     private final String connectorName;
@@ -32,6 +32,7 @@ public final class VendorMail {
         this.test = test;
     }
 
+    @Override
     public String getTo() {
         return String.join(", ", to);
     }
