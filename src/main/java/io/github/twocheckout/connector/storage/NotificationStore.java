@@ -244,10 +244,24 @@ public class NotificationStore {
                        http_status = COALESCE(?, http_status), updated_at = now()
                 WHERE id = ?""", status, clip(report.getSummary()), clip(report.getErrorText()), httpStatus,
                 notification.getId());
-        LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
-                notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
-                report.getSummary());
-        count(notification.getChannel(), notification.getMessageType(), status);
+        Runnable done = () -> {
+            LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
+                    notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
+                    report.getSummary());
+            count(notification.getChannel(), notification.getMessageType(), status);
+        };
+        // Inside processing's transaction the outcome is true only once it commits: log and count then.
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            done.run();
+                        }
+                    });
+        } else {
+            done.run();
+        }
     }
 
     /** Dead letter: processing failed after every redelivery. */

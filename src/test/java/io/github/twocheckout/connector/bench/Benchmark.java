@@ -171,6 +171,16 @@ public final class Benchmark {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
         cmd.addAll(props);
+        // -Dbench.connector-opts="-Dprocessing.workers=16 ...": settings to compare, passed to the connector's JVM.
+        for (String opt : System.getProperty("bench.connector-opts", "").trim().split("\\s+")) {
+            if (!opt.isBlank()) {
+                cmd.add(opt);
+            }
+        }
+        if (!System.getProperty("bench.jfr", "").isBlank()) {
+            // -Dbench.jfr=FILE: a flight recording of the connector (profile settings), for finding hot spots.
+            cmd.add("-XX:StartFlightRecording=filename=" + Path.of(System.getProperty("bench.jfr")).toAbsolutePath() + ",settings=profile");
+        }
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());
         // From the project folder, as the README runs it: routes/ and config/ of the repository.
