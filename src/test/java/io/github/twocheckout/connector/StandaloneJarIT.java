@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The built JAR, started with {@code java -jar} outside the project folder, uses an external routes/
- * folder edited with the README's custom step, without a rebuild: once as the README shows (routes/
- * and config/ copied out of the JAR into the folder it starts from), once with CONNECTOR_ROUTES_DIR
- * and the configuration packed in the JAR.
+ * folder edited with the README's custom step, without a rebuild: as the README shows (routes/ and
+ * config/ copied out of the JAR into the folder it starts from), with CONNECTOR_ROUTES_DIR and the
+ * configuration packed in the JAR, and with both folders named by the environment.
  */
 class StandaloneJarIT {
 
@@ -58,6 +58,23 @@ class StandaloneJarIT {
 
         // No routes/ or config/ where it starts: routes from the named folder, configuration from the JAR.
         runAndPostAnInsOrder(elsewhere, Map.of("CONNECTOR_ROUTES_DIR", copy.resolve("routes").toString()), "demo-api-token");
+    }
+
+    @Test
+    void routesAndConfigNamedByTheEnvironmentAreUsedFromAnyFolder() throws Exception {
+        Path elsewhere = WORK.resolve("elsewhere-both");
+        Path copy = WORK.resolve("copy-both");
+        LaunchedConnector.deleteRecursively(elsewhere);
+        LaunchedConnector.deleteRecursively(copy);
+        Files.createDirectories(elsewhere);
+        extractRoutesAndConfig(copy);
+        addTheReadmeCustomStep(copy.resolve("routes/ins.camel.yaml"));
+        Path properties = copy.resolve("config/application.properties");
+        Files.writeString(properties, Files.readString(properties).replace("api.token = demo-api-token", "api.token = my-own-token"));
+
+        // connectors.yaml (the demo vendor the order needs) is found in that folder too, not in ./config.
+        runAndPostAnInsOrder(elsewhere, Map.of("CONNECTOR_ROUTES_DIR", copy.resolve("routes").toString(),
+                "CONNECTOR_CONFIG_DIR", copy.resolve("config").toString()), "my-own-token");
     }
 
     private void runAndPostAnInsOrder(Path folder, Map<String, String> env, String apiToken) throws Exception {

@@ -28,10 +28,15 @@ public final class LaunchedConnector implements AutoCloseable {
     private final Path log;
     private final Path dataDir;
 
+    private final Thread stopOnExit;
+
     private LaunchedConnector(Process process, Path log, Path dataDir) {
         this.process = process;
         this.log = log;
         this.dataDir = dataDir;
+        // Should the test JVM end without closing this (a timeout, Ctrl-C), the connector goes with it.
+        this.stopOnExit = new Thread(process::destroy, "stop " + log.getFileName());
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /** Starts the command with stdout and stderr going to {@code log}; {@code dataDir} is connector.data-dir. */
@@ -86,6 +91,11 @@ public final class LaunchedConnector implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException e) {
+            // already shutting down: the hook does it
+        }
         List<ProcessHandle> children = process.descendants().toList();
         if (process.isAlive()) {
             process.destroy();
