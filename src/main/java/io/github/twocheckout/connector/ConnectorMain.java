@@ -8,7 +8,8 @@ import org.apache.camel.main.Main;
 /**
  * Starts the connector on camel-main: properties from config/ (plus config/application-PROFILE.properties
  * for camel.main.profile), routes from routes/. When those folders are not in the working directory,
- * the copies packaged in the JAR are used, so {@code java -jar} works from anywhere.
+ * the copies packaged in the JAR are used, so {@code java -jar} works from anywhere. Other folders:
+ * connector.config-dir / CONNECTOR_CONFIG_DIR and connector.routes-dir / CONNECTOR_ROUTES_DIR.
  */
 public final class ConnectorMain {
 
@@ -44,8 +45,11 @@ public final class ConnectorMain {
         // camel-main maps environment variables onto placeholders, but not onto its camel.server.* and
         // camel.management.* options.
         Properties effective = new Properties();
-        if (configBase.startsWith("classpath:")) {
-            // No config/ here: the files application.properties names relative to the working directory
+        if (configBase.startsWith("file:")) {
+            // application.properties names connectors.yaml and the templates relative to this folder.
+            effective.setProperty("connector.config-dir", configDir);
+        } else {
+            // No config/ here: the files application.properties names relative to the configuration folder
             // come from the JAR as well. Override properties, because application.properties would win
             // over initial ones; an explicit setting (-D, environment, caller) still wins.
             packaged(effective, overrides, "connector.config-file", "classpath:config/connectors.yaml");

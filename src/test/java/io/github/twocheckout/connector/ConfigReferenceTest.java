@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class ConfigReferenceTest {
 
-    /** Documented, but set outside the file: camel-main reads the profile before any file. */
-    private static final Set<String> OUTSIDE_THE_FILE = Set.of("camel.main.profile");
+    /** Documented, but set outside the file: the launcher reads the profile and the routes folder before any file. */
+    private static final Set<String> OUTSIDE_THE_FILE = Set.of("camel.main.profile", "connector.routes-dir");
 
     private static Set<String> fileKeys() throws Exception {
         Properties p = new Properties();

@@ -29,6 +29,16 @@ class ConnectorMainTest {
     }
 
     @Test
+    void aConfigFolderElsewhereNamesTheFilesItsPropertiesPointTo() throws Exception {
+        java.nio.file.Path folder = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/connector-main-test/config"));
+        Properties p = new Properties();
+        p.setProperty("connector.config-dir", folder.toString());
+        // application.properties: connector.config-file = {{connector.config-dir}}/connectors.yaml, and the templates
+        assertThat(ConnectorMain.create(p).getOverrideProperties()).containsEntry("connector.config-dir", folder.toString())
+                .doesNotContainKeys("connector.config-file", "keygen.templates", "mail.templates");
+    }
+
+    @Test
     void withAConfigFolderItsFilesAreUsed() {
         Properties p = new Properties();
         p.setProperty("connector.config-dir", "config");

@@ -70,7 +70,9 @@ public class ConnectorDataSource implements DataSource, AutoCloseable {
         config.setConnectionTimeout(connectionTimeoutMillis);
         config.setInitializationFailTimeout(30_000);
         pool = new HikariDataSource(config);
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        // The migrations travel with this class: under `camel run` the JAR is on an added class loader that
+        // is not the thread's context class loader, Flyway's default.
+        Flyway.configure(ConnectorDataSource.class.getClassLoader()).dataSource(pool).locations("classpath:db/migration").load().migrate();
     }
 
     /**

@@ -1,0 +1,137 @@
+package io.github.twocheckout.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.twocheckout.connector.support.InsPost;
+import io.github.twocheckout.connector.support.LaunchedConnector;
+import io.github.twocheckout.connector.support.SharedInfrastructure;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built JAR, started with {@code java -jar} outside the project folder, uses an external routes/
+ * folder edited with the README's custom step, without a rebuild: as the README shows (routes/ and
+ * config/ copied out of the JAR into the folder it starts from), with CONNECTOR_ROUTES_DIR and the
+ * configuration packed in the JAR, and with both folders named by the environment.
+ */
+class StandaloneJarIT {
+
+    private static final Path WORK = Path.of("target/standalone-it").toAbsolutePath();
+    private static final Path JAR = Path.of(System.getProperty("connector.jar", "target/twocheckout-license-connector.jar")).toAbsolutePath();
+
+    @Test
+    void aFolderCopiedOutOfTheJarWithACustomStepReplacesThePackedRoutesAndConfig() throws Exception {
+        Path folder = WORK.resolve("my-connector");
+        LaunchedConnector.deleteRecursively(folder);
+        extractRoutesAndConfig(folder);
+        addTheReadmeCustomStep(folder.resolve("routes/ins.camel.yaml"));
+        // The folder's configuration is the one used: its own API token.
+        Path properties = folder.resolve("config/application.properties");
+        Files.writeString(properties, Files.readString(properties).replace("api.token = demo-api-token", "api.token = my-own-token"));
+
+        runAndPostAnInsOrder(folder, Map.of(), "my-own-token");
+    }
+
+    @Test
+    void routesNamedByConnectorRoutesDirAreUsedFromAnyFolder() throws Exception {
+        Path elsewhere = WORK.resolve("elsewhere");
+        Path copy = WORK.resolve("copy");
+        LaunchedConnector.deleteRecursively(elsewhere);
+        LaunchedConnector.deleteRecursively(copy);
+        Files.createDirectories(elsewhere);
+        extractRoutesAndConfig(copy);
+        addTheReadmeCustomStep(copy.resolve("routes/ins.camel.yaml"));
+
+        // No routes/ or config/ where it starts: routes from the named folder, configuration from the JAR.
+        runAndPostAnInsOrder(elsewhere, Map.of("CONNECTOR_ROUTES_DIR", copy.resolve("routes").toString()), "demo-api-token");
+    }
+
+    @Test
+    void routesAndConfigNamedByTheEnvironmentAreUsedFromAnyFolder() throws Exception {
+        Path elsewhere = WORK.resolve("elsewhere-both");
+        Path copy = WORK.resolve("copy-both");
+        LaunchedConnector.deleteRecursively(elsewhere);
+        LaunchedConnector.deleteRecursively(copy);
+        Files.createDirectories(elsewhere);
+        extractRoutesAndConfig(copy);
+        addTheReadmeCustomStep(copy.resolve("routes/ins.camel.yaml"));
+        Path properties = copy.resolve("config/application.properties");
+        Files.writeString(properties, Files.readString(properties).replace("api.token = demo-api-token", "api.token = my-own-token"));
+
+        // connectors.yaml (the demo vendor the order needs) is found in that folder too, not in ./config.
+        runAndPostAnInsOrder(elsewhere, Map.of("CONNECTOR_ROUTES_DIR", copy.resolve("routes").toString(),
+                "CONNECTOR_CONFIG_DIR", copy.resolve("config").toString()), "my-own-token");
+    }
+
+    private void runAndPostAnInsOrder(Path folder, Map<String, String> env, String apiToken) throws Exception {
+        assertThat(JAR).as("run `mvn package` first").exists();
+        int port = SharedInfrastructure.freePort();
+        int managementPort = SharedInfrastructure.freePort();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port,
+                "-Dcamel.management.host=127.0.0.1", "-Dcamel.management.port=" + managementPort, "-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(folder.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CONNECTOR_") || k.startsWith("CAMEL_"));
+        pb.environment().putAll(env);
+
+        try (LaunchedConnector jar = LaunchedConnector.start(pb, folder.resolve("connector.log"), folder.resolve("data"))) {
+            jar.awaitHealthy("http://127.0.0.1:" + managementPort + "/observe/health", Duration.ofSeconds(120));
+
+            InsPost order = InsPost.vendor("ORDER_CREATED", "901234567", "s3cr3tWord").item("DEMO-PRO", "Demo App Pro");
+            HttpResponse<String> answer = jar.postForm("http://127.0.0.1:" + port + "/2co/ins", order.body());
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+            String logged = "custom step: INS ORDER_CREATED for order " + order.saleId() + " stored";
+            await().atMost(Duration.ofSeconds(20)).until(() -> jar.output().contains(logged));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                HttpResponse<String> r = jar.get("http://127.0.0.1:" + port + "/api/licenses?order=" + order.saleId(), apiToken);
+                return r.statusCode() == 200 && r.body().contains("\"code\":\"DEMO-");
+            });
+        }
+    }
+
+    /** What the README's unzip does: routes/ and config/ out of the JAR. */
+    private static void extractRoutesAndConfig(Path folder) throws Exception {
+        try (ZipFile zip = new ZipFile(JAR.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                if (e.isDirectory() || !(e.getName().startsWith("routes/") || e.getName().startsWith("config/"))) {
+                    continue;
+                }
+                Path target = folder.resolve(e.getName());
+                Files.createDirectories(target.getParent());
+                try (InputStream in = zip.getInputStream(e)) {
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        assertThat(folder.resolve("routes/ins.camel.yaml")).exists();
+        assertThat(folder.resolve("config/application.properties")).exists();
+    }
+
+    /** The README's custom-step snippet, inserted where the README says: before the INS route's filter step. */
+    private static void addTheReadmeCustomStep(Path route) throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        Matcher m = Pattern.compile("```yaml\\n(\\s*- log:\\n\\s*message: \"custom step:[^\\n]*\\n)```").matcher(readme);
+        assertThat(m.find()).as("README has the custom-step example").isTrue();
+        String yaml = Files.readString(route);
+        String filter = "        - filter:\n";
+        assertThat(yaml).contains(filter);
+        Files.writeString(route, yaml.replaceFirst(Pattern.quote(filter), Matcher.quoteReplacement(m.group(1) + filter)));
+    }
+}
