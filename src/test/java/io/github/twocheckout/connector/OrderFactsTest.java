@@ -196,6 +196,26 @@ class OrderFactsTest extends ConnectorTestBase {
     }
 
     @Test
+    void anLcnPastDueIsAFailedRenewalWithTheAmountThatWasDue() {
+        String ref = "SUB" + SignedPost.nextNumber();
+        SignedPost order = SignedPost.ipn("COMPLETE");
+        line(order, "5002", "ACME-SUB", "ACME Subscription", 1, "99.00", "0", "0", "99.00", ref, "REGULAR", "2027-01-10 12:00:00");
+        deliverIpn(order, 1);
+        SignedPost pastDue = SignedPost.lcn(ref).set("STATUS", "PASTDUE").set("DISPATCH_REASON", "LICENCE_PASTDUE")
+                .set("EXPIRATION_DATE", "2027-01-10").set("NEXT_RENEWAL_PRICE", "99.00").set("NEXT_RENEWAL_CURRENCY", "eur")
+                .set("DATE_UPDATED", "2027-01-11 08:00:00");
+        deliverLcn(pastDue, 1);
+        deliverLcn(pastDue.copy(), 1); // the same state re-sent: a duplicate
+        assertThat(facts(order.refno(), "RENEWAL_FAILED")).singleElement().satisfies(f -> {
+            assertThat(f).containsEntry("channel", "LCN").containsEntry("subscription_ref", ref).containsEntry("currency", "EUR")
+                    .containsEntry("quantity", 1);
+            money(f.get("paid_amount"), "99.00");
+            assertThat(((Timestamp) f.get("occurred_at")).toInstant()).isEqualTo(Instant.parse("2027-01-11T08:00:00Z"));
+        });
+        assertThat(connector.licenses(order.refno()).get(0).get("status")).isEqualTo("PAST_DUE");
+    }
+
+    @Test
     void keygenLineIsRecordedAndTheIpnOfTheSameOrderIsTheOneThatCounts() {
         SignedPost call = SignedPost.keygen("5001", "ACME-PRO", 2);
         postKeygen(call).then().statusCode(200);

@@ -63,8 +63,33 @@ public class OrderFacts {
         insert(kind, key, key, line, product, n, -1, originals.isEmpty() ? null : originals.get(0));
     }
 
+    /**
+     * LCN past due (the subscription's renewal was not paid): a failed renewal, once per LCN, with the
+     * amount that was due when 2Checkout sends it (NEXT_RENEWAL_PRICE in NEXT_RENEWAL_CURRENCY).
+     */
+    void lcnPastDue(OrderLine line, List<Map<String, Object>> licenses, StoredNotification n) {
+        Map<String, Object> first = licenses.get(0);
+        long mappingId = ((Number) first.get("original_mapping_id")).longValue();
+        String key = "RENEWAL_FAILED|LCN|" + n.getId() + "|" + mappingId;
+        OrderLine forLicenses = OrderLine.forOrder((String) first.get("order_ref"))
+                .product(line.getProductId(), line.getProductCode(), line.getProductName())
+                .quantity(licenses.size())
+                .subscription(line.getSubscriptionRef(), false, false)
+                .test(Boolean.TRUE.equals(first.get("test")))
+                .sale(line.getSale())
+                .build();
+        insert("RENEWAL_FAILED", key, key, forLicenses, mappingId, ((Number) first.get("connector_id")).longValue(), null, false,
+                n, 1, null);
+    }
+
     private void insert(String kind, String lineKey, String factKey, OrderLine line, ProductLicense product,
                         StoredNotification n, int sign, Map<String, Object> original) {
+        insert(kind, lineKey, factKey, line, product.mappingId(), product.connectorId(), product.productName(),
+                product.testingMode(), n, sign, original);
+    }
+
+    private void insert(String kind, String lineKey, String factKey, OrderLine line, long mappingId, long connectorId,
+                        String mappingName, boolean testingMode, StoredNotification n, int sign, Map<String, Object> original) {
         LineSale s = line.getSale();
         BigDecimal paid = s.paidAmount();
         String currency = s.currency();
@@ -93,13 +118,13 @@ public class OrderFacts {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                         COALESCE(?, (SELECT received_at FROM notification WHERE id = ?), now()))
                 ON CONFLICT (vendor_id, fact_key) DO NOTHING""",
-                n.getVendorId(), product.connectorId(), product.mappingId(), n.getId(), n.getChannel(), kind, lineKey,
+                n.getVendorId(), connectorId, mappingId, n.getId(), n.getChannel(), kind, lineKey,
                 factKey, original == null ? null : original.get("id"), line.getOrderRef(), s.externalRef(), s.invoiceRef(),
                 line.getSubscriptionRef(), s.lineNo(), line.getProductId(), line.getProductCode(),
-                line.getProductName() != null ? line.getProductName() : product.productName(), sign * line.getQuantity(),
+                line.getProductName() != null ? line.getProductName() : mappingName, sign * line.getQuantity(),
                 s.unitPrice() == null ? null : s.unitPrice().abs(), signed(list, sign), listCurrency, s.discount(),
                 signed(vat, sign), signed(paid, sign), currency, signed(usd, sign), s.paymentMethod(), s.country(),
-                line.isTest() || product.testingMode(), s.occurredAt() == null ? null : Timestamp.from(s.occurredAt()), n.getId());
+                line.isTest() || testingMode, s.occurredAt() == null ? null : Timestamp.from(s.occurredAt()), n.getId());
     }
 
     private static BigDecimal signed(BigDecimal amount, int sign) {

@@ -210,6 +210,9 @@ public class SubscriptionLedger {
                 connector[0] = ((Number) license.get("connector_id")).longValue();
                 counts[3] += updateExpiry(license, lcn, notification);
             }
+            if (action == LicenseAction.LCN_PAST_DUE && ledger.facts != null && !licenses.isEmpty()) {
+                ledger.facts.lcnPastDue(lcn.getLine(), licenses, notification);
+            }
             counts[2] = ledger.changeStatus(licenses, action, notification);
             return null;
         });
