@@ -408,6 +408,54 @@ async function exportPage() {
     el('pre', { id: 'export' }, yaml));
 }
 
+// ------------------------------------------------------------------ reports
+
+const KINDS = [['Sales', 'sales'], ['Renewals', 'renewals'], ['Failed renewals', 'failedRenewals'], ['Refunds', 'refunds'],
+  ['Chargebacks', 'chargebacks']];
+
+// One kind of fact in a report row: the amount (an exact decimal string), then lines and units.
+function figure(f) {
+  if (!f || f.lines === 0) return el('span', { class: 'muted', text: '—' });
+  return el('span', {}, f.amount, el('span', { class: 'muted', text: ' (' + f.lines + ' · ' + f.quantity + ' u)' }));
+}
+
+async function reportsPage(params) {
+  const form = el('form', { class: 'box inline', id: 'report-filter', onsubmit: ev => {
+    ev.preventDefault(); go('#/reports?' + new URLSearchParams(formValues(form)));
+  } },
+    field('From', input('from', { type: 'date', value: params.get('from') || '' })),
+    field('To', input('to', { type: 'date', value: params.get('to') || '' })),
+    field('Product', input('product', { value: params.get('product') || '', size: 14, placeholder: 'code or id' })),
+    field('Group by', select('groupBy', ['period', 'day', 'month'], params.get('groupBy') || 'period')),
+    el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'includeTest', checked: params.get('includeTest') === 'true' }),
+      'Include test orders'),
+    el('button', { type: 'submit' }, 'Show'));
+  const q = new URLSearchParams(params);
+  const [sales, subs, perDay] = await Promise.all([api('GET', '/reports/sales?' + q), api('GET', '/reports/subscriptions?' + q),
+    api('GET', '/reports/licenses-per-day?' + q)]);
+  const csv = new URLSearchParams();
+  for (const k of ['from', 'to', 'product', 'includeTest']) if (params.get(k)) csv.set(k, params.get(k));
+  if (!csv.get('from')) csv.set('from', sales.from);
+  if (!csv.get('to')) csv.set('to', sales.to);
+  render(el('h1', { text: 'Reports' }), form,
+    el('p', { class: 'muted' }, 'From ' + sales.from + ' to ' + sales.to + ' (UTC days, both included)',
+      sales.includeTest ? ', test orders included.' : ', test orders left out.'),
+    el('div', { class: 'actions' }, el('a', { id: 'csv-download', class: 'button', href: '/api/reports/facts.csv?' + csv },
+      'Download the order facts (CSV)')),
+    el('h2', { text: 'Sales and refunds per product' }),
+    table([['Period', 'period'], ['Product', 'product', (v, r) => (v || '—') + (r.productCode ? ' (' + r.productCode + ')' : '')],
+      ['Currency', 'currency'], ...KINDS.map(([label, key]) => [label, key, v => figure(v)]), ['Net', 'net']],
+    sales.rows, null, 'sales'),
+    el('h2', { text: 'Totals per currency' }),
+    table([['Currency', 'currency'], ...KINDS.map(([label, key]) => [label, key, v => figure(v)]), ['Net', 'net']],
+      sales.totals, null, 'sales-totals'),
+    el('h2', { text: 'Subscriptions now' }),
+    table([['Product', 'product'], ['Active', 'active'], ['Past due', 'pastDue'], ['Suspended', 'suspended'], ['Expired', 'expired'],
+      ['Revoked', 'revoked'], ['Total', 'total']], subs.rows, null, 'subscriptions'),
+    el('h2', { text: 'Licenses issued per day' }),
+    table([['Day', 'day'], ['Product', 'product'], ['Issued', 'issued']], perDay.rows, null, 'licenses-per-day'));
+}
+
 // ------------------------------------------------------------------ routing
 
 async function route() {
@@ -424,6 +472,7 @@ async function route() {
       case 'notifications': return notificationsPage(params);
       case 'notification': return notificationPage(parts[1]);
       case 'dead-letter': return deadLetterPage();
+      case 'reports': return reportsPage(params);
       case 'vendors': return vendorsPage();
       case 'users': return usersPage();
       case 'export': return exportPage();

@@ -200,6 +200,7 @@ class KeygenTest extends ConnectorTestBase {
             connector.jdbc().update("DELETE FROM license_event WHERE license_id IN (SELECT id FROM license WHERE order_ref = ?)",
                     call.refno());
             connector.jdbc().update("DELETE FROM license WHERE order_ref = ?", call.refno());
+            connector.jdbc().update("DELETE FROM order_fact WHERE order_ref = ?", call.refno());
             connector.jdbc().update("DELETE FROM product_mapping WHERE product_code = 'NO-SUCH'");
         }
     }

@@ -243,4 +243,26 @@ class PanelBrowserTest extends ConnectorTestBase {
         waitForText("#flash", "wrong username or password");
         assertThat(List.of(browser.findElements(By.id("nav")).get(0).isDisplayed())).containsExactly(false);
     }
+
+    @Test
+    @Order(6)
+    void theReportsPageShowsTheTotalsOfAPeriodAndOffersTheCsv() throws Exception {
+        io.github.twocheckout.connector.support.SignedPost ipn = io.github.twocheckout.connector.support.SignedPost.ipn("COMPLETE")
+                .set("CURRENCY", "EUR").set("IPN_DATE", "20260610120000");
+        OrderFactsTest.line(ipn, "5001", "ACME-PRO", "ACME Pro, «Ünïcode»", 2, "6.17", "0", "0", "12.34", "", "REGULAR", "");
+        deliverIpn(ipn, 1);
+        open("");
+        logIn("admin", RunningConnector.ADMIN_PASSWORD);
+        open("#/reports?from=2026-06-01&to=2026-06-30");
+        waitForText("[data-test=sales]", "ACME-PRO");
+        assertThat(find("[data-test=sales]").getText()).contains("EUR", "12.34 (1 · 2 u)");
+        assertThat(find("[data-test=sales-totals]").getText()).contains("12.34");
+        assertThat(find("#csv-download").getAttribute("href")).endsWith("/api/reports/facts.csv?from=2026-06-01&to=2026-06-30");
+        // The link downloads with the page's session: the CSV holds the order.
+        Object csv = ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(document.getElementById('csv-download').href).then(r => r.text()).then(done);");
+        assertThat((String) csv).contains(ipn.refno(), "\"ACME Pro, «Ünïcode»\"", "12.34");
+        shot("11-reports");
+    }
 }

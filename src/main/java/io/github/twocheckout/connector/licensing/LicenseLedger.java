@@ -25,11 +25,17 @@ public class LicenseLedger {
     final JdbcTemplate jdbc;
     final TransactionTemplate tx;
     private final LicenseCodeGenerator generator;
+    /** Commercial facts, written in the same transactions as the license changes (none when not wired). */
+    OrderFacts facts;
 
     public LicenseLedger(DataSource dataSource, LicenseCodeGenerator generator) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
         this.generator = generator;
+    }
+
+    public void setOrderFacts(OrderFacts facts) {
+        this.facts = facts;
     }
 
     /** Issues the licenses of a line (one per unit, or one for the line), or returns those that exist. */
@@ -97,6 +103,9 @@ public class LicenseLedger {
                         WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ? AND subscription_ref IS NULL""",
                         line.getSubscriptionRef(), notification.getVendorId(), line.getOrderRef(), product.mappingId());
             }
+            if (facts != null) {
+                facts.sale(line, product, notification);
+            }
             return jdbc.queryForList("""
                     SELECT code FROM license WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ?
                     ORDER BY unit_no""", String.class, notification.getVendorId(), line.getOrderRef(), product.mappingId());
@@ -114,6 +123,9 @@ public class LicenseLedger {
         Integer changed = tx.execute(status -> {
             List<Map<String, Object>> licenses = lockLineLicenses(notification.getVendorId(), line, product.mappingId());
             found[0] = licenses.size();
+            if (facts != null && !licenses.isEmpty()) {
+                facts.statusChanged(action, line, product, notification);
+            }
             return changeStatus(licenses, action, notification);
         });
         if (found[0] == 0) {
@@ -202,6 +214,9 @@ public class LicenseLedger {
         Integer renewed = tx.execute(status -> {
             List<Map<String, Object>> licenses = lockLineLicenses(notification.getVendorId(), line, product.mappingId());
             found[0] = licenses.size();
+            if (facts != null && !licenses.isEmpty()) {
+                facts.renewal(line, product, notification, "invoice:" + line.getInvoiceId());
+            }
             return extend(licenses, notification, "RENEWED:invoice:" + line.getInvoiceId(), "invoice " + line.getInvoiceId(),
                     current -> expiry(current == null ? Instant.now() : current.toInstant(), period), until);
         });

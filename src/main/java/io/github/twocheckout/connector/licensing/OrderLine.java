@@ -22,6 +22,7 @@ public final class OrderLine {
     private final boolean upgrade;
     private final Instant expiresAt;
     private final boolean lifetime;
+    private final LineSale sale;
 
     private OrderLine(Builder b) {
         this.orderRef = b.orderRef;
@@ -39,6 +40,7 @@ public final class OrderLine {
         this.upgrade = b.upgrade;
         this.expiresAt = b.expiresAt;
         this.lifetime = b.lifetime;
+        this.sale = b.sale != null ? b.sale : LineSale.unpriced(1);
     }
 
     public static Builder forOrder(String orderRef) {
@@ -117,6 +119,11 @@ public final class OrderLine {
         return lifetime;
     }
 
+    /** Prices, currency and references of the line as the channel posted them (never null). */
+    public LineSale getSale() {
+        return sale;
+    }
+
     @Override
     public String toString() {
         return "order " + orderRef + " product " + getProductRef();
@@ -143,6 +150,7 @@ public final class OrderLine {
         private boolean upgrade;
         private Instant expiresAt;
         private boolean lifetime;
+        private LineSale sale;
 
         private Builder(String orderRef) {
             this.orderRef = orderRef;
@@ -191,6 +199,11 @@ public final class OrderLine {
         public Builder expires(Instant expiresAt, boolean lifetime) {
             this.expiresAt = expiresAt;
             this.lifetime = lifetime;
+            return this;
+        }
+
+        public Builder sale(LineSale sale) {
+            this.sale = sale;
             return this;
         }
 

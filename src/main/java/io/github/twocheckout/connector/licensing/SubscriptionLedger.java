@@ -42,6 +42,9 @@ public class SubscriptionLedger {
         Integer renewed = ledger.tx.execute(status -> {
             List<Map<String, Object>> licenses = ledger.lockSubscription(notification.getVendorId(), line.getSubscriptionRef());
             found[0] = licenses.size();
+            if (ledger.facts != null && !licenses.isEmpty()) {
+                ledger.facts.renewal(line, product, notification, "order:" + line.getOrderRef());
+            }
             return ledger.extend(licenses, notification, "RENEWED:order:" + line.getOrderRef(), "renewal order " + line.getOrderRef(),
                     current -> line.isLifetime() ? null
                             : line.getExpiresAt() != null ? Timestamp.from(line.getExpiresAt())
@@ -87,6 +90,9 @@ public class SubscriptionLedger {
         Integer upgraded = ledger.tx.execute(status -> {
             List<Map<String, Object>> licenses = previousLicenses(notification, line);
             found[0] = licenses.size();
+            if (ledger.facts != null && !licenses.isEmpty()) {
+                ledger.facts.sale(line, product, notification);
+            }
             int n = 0;
             for (Map<String, Object> license : licenses) {
                 long id = ((Number) license.get("id")).longValue();
@@ -203,6 +209,9 @@ public class SubscriptionLedger {
             for (Map<String, Object> license : licenses) {
                 connector[0] = ((Number) license.get("connector_id")).longValue();
                 counts[3] += updateExpiry(license, lcn, notification);
+            }
+            if (action == LicenseAction.LCN_PAST_DUE && ledger.facts != null && !licenses.isEmpty()) {
+                ledger.facts.lcnPastDue(lcn.getLine(), licenses, notification);
             }
             counts[2] = ledger.changeStatus(licenses, action, notification);
             return null;

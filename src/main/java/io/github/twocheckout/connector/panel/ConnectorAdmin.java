@@ -154,6 +154,11 @@ public class ConnectorAdmin {
         if (used != null && used > 0) {
             throw new ApiConflictException("licenses were issued for this product; it cannot be removed");
         }
+        // Sales history stays attached to its product.
+        Integer sold = jdbc.queryForObject("SELECT count(*) FROM order_fact WHERE product_mapping_id = ?", Integer.class, id);
+        if (sold != null && sold > 0) {
+            throw new ApiConflictException("order facts (sales history) refer to this product; it cannot be removed");
+        }
         jdbc.update("DELETE FROM product_mapping WHERE id = ?", id);
         return Map.of("id", id, "removed", true);
     }

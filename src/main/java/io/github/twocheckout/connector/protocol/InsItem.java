@@ -10,6 +10,8 @@ public record InsItem(
         String recurrence,
         String recurringStatus,
         String listAmount,
+        String usdAmount,
+        String customerAmount,
         int quantity) {
 
     public boolean isRefund() {

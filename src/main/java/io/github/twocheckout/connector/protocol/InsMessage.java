@@ -2,6 +2,7 @@ package io.github.twocheckout.connector.protocol;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.github.twocheckout.connector.licensing.LineSale;
 import io.github.twocheckout.connector.licensing.OrderLine;
 
 /**
@@ -69,6 +70,7 @@ public final class InsMessage {
             items.add(new InsItem(i, id.trim(), form.first("item_name_" + i), form.first("item_type_" + i),
                     form.first("item_duration_" + i), form.first("item_recurrence_" + i),
                     form.first("item_rec_status_" + i), form.first("item_list_amount_" + i),
+                    form.first("item_usd_amount_" + i), form.first("item_cust_amount_" + i),
                     Fields.quantity(form.first("item_quantity_" + i), "item_quantity_" + i)));
         }
         return List.copyOf(items);
@@ -179,7 +181,50 @@ public final class InsMessage {
                 .recurrence(item.recurrence())
                 .customer(getCustomerName(), getCustomerEmail())
                 .test(isDemo())
+                .sale(sale(item))
                 .build();
+    }
+
+    /**
+     * The item's commercial facts. INS states amounts per item line: item_list_amount_# in list_currency,
+     * item_cust_amount_# in the buyer's cust_currency, item_usd_amount_# in USD. When no customer amount
+     * is sent and the buyer paid in the list currency, the list amount is what was paid.
+     */
+    private LineSale sale(InsItem item) {
+        String listCurrency = LineSale.code(form.first("list_currency"));
+        String custCurrency = LineSale.code(form.first("cust_currency"));
+        java.math.BigDecimal listAmount = LineSale.amount(item.listAmount());
+        java.math.BigDecimal paid = LineSale.amount(item.customerAmount());
+        String currency = custCurrency;
+        if (paid == null && (custCurrency == null || custCurrency.equals(listCurrency))) {
+            paid = listAmount;
+            currency = listCurrency;
+        }
+        String country = LineSale.code(form.first("bill_country"));
+        return new LineSale(item.index(), null, listAmount, listCurrency, null, null, paid, currency,
+                LineSale.amount(item.usdAmount()), LineSale.text(form.first("payment_type")),
+                country != null ? country : LineSale.code(form.first("customer_ip_country")),
+                LineSale.text(form.first("vendor_order_id")), LineSale.text(getInvoiceId()),
+                easternTime(form.first("timestamp")));
+    }
+
+    /** INS times are U.S. Eastern ("2026-11-21 10:00:00 EST"); null when unreadable. */
+    static java.time.Instant easternTime(String value) {
+        if (value == null || value.trim().length() < 19) {
+            return null;
+        }
+        try {
+            java.time.LocalDateTime t = java.time.LocalDateTime.parse(value.trim().substring(0, 19).replace(' ', 'T'));
+            String zone = value.trim().substring(19).trim().toUpperCase(java.util.Locale.ROOT);
+            return switch (zone) {
+                case "EST" -> t.toInstant(java.time.ZoneOffset.ofHours(-5));
+                case "EDT" -> t.toInstant(java.time.ZoneOffset.ofHours(-4));
+                case "UTC", "GMT", "Z" -> t.toInstant(java.time.ZoneOffset.UTC);
+                default -> t.atZone(java.time.ZoneId.of("America/New_York")).toInstant();
+            };
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**

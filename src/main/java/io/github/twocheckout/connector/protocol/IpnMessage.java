@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.licensing.LineSale;
 import io.github.twocheckout.connector.licensing.OrderLine;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,9 +67,28 @@ public final class IpnMessage implements SignedNotification {
                     .subscription(form.element("IPN_LICENSE_REF", i), "RENEWAL".equals(type) || (renewalOrder && !"UPGRADE".equals(type)),
                             "UPGRADE".equals(type))
                     .expires(lifetime ? null : TwoCheckoutDates.expiry(exp, form.get("TIMEZONE_OFFSET")), lifetime)
+                    .sale(sale(i))
                     .build());
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Line i's commercial facts as posted: IPN_PRICE[] (unit price), IPN_DISCOUNT[], IPN_VAT[] and
+     * IPN_TOTAL[] (what the line cost the buyer) in CURRENCY; PAYMETHOD, COUNTRY_CODE (else COUNTRY),
+     * REFNOEXT, and IPN_DATE in TIMEZONE_OFFSET as the time of the event.
+     */
+    private LineSale sale(int i) {
+        String currency = LineSale.code(form.get("CURRENCY"));
+        String method = LineSale.text(form.get("PAYMETHOD"));
+        String country = LineSale.code(form.get("COUNTRY_CODE"));
+        return new LineSale(i + 1, LineSale.amount(form.element("IPN_PRICE", i)), null, currency,
+                LineSale.amount(form.element("IPN_DISCOUNT", i)), LineSale.amount(form.element("IPN_VAT", i)),
+                LineSale.amount(form.element("IPN_TOTAL", i)), currency, null,
+                method != null ? method : LineSale.text(form.get("PAYMETHOD_CODE")),
+                country != null ? country : LineSale.text(form.get("COUNTRY")),
+                LineSale.text(form.get("REFNOEXT")), null,
+                TwoCheckoutDates.compact(form.get("IPN_DATE"), form.get("TIMEZONE_OFFSET")));
     }
 
     @Override

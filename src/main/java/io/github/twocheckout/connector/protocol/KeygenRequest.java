@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.licensing.LineSale;
 import io.github.twocheckout.connector.licensing.OrderLine;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,8 @@ public final class KeygenRequest implements SignedNotification {
                     .customer(customer.isEmpty() ? null : customer, blankToNull(value(fields.email(), 0)))
                     .test(isTest())
                     .subscription(blankToNull(value(fields.licenseRef(), i)), false, false)
+                    // The call carries no prices that we know of: the line is recorded with its quantity only.
+                    .sale(LineSale.unpriced(i + 1))
                     .build());
         }
         return List.copyOf(out);

@@ -1,5 +1,8 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.licensing.LineSale;
+import io.github.twocheckout.connector.licensing.OrderLine;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -32,6 +35,25 @@ public final class LcnMessage implements SignedNotification {
             throw new MalformedNotificationException("missing required field(s): LICENSE_CODE");
         }
         return new LcnMessage(form);
+    }
+
+    /**
+     * The subscription as an order line for the commercial record: its product as LCN names it
+     * (LICENSE_PRODUCT, LICENSE_PRODUCT_CODE) and, when sent, the renewal amount that was due
+     * (NEXT_RENEWAL_PRICE in NEXT_RENEWAL_CURRENCY) at DATE_UPDATED.
+     */
+    public OrderLine getLine() {
+        String country = LineSale.code(form.get("COUNTRY_CODE"));
+        String currency = LineSale.code(form.get("NEXT_RENEWAL_CURRENCY"));
+        LineSale sale = new LineSale(1, null, null, currency, null, null, LineSale.amount(form.get("NEXT_RENEWAL_PRICE")), currency,
+                null, LineSale.text(form.get("NEXT_RENEWAL_PAYMETHOD")), country != null ? country : LineSale.text(form.get("COUNTRY")),
+                null, null, TwoCheckoutDates.expiry(form.get("DATE_UPDATED"), form.get("TIMEZONE_OFFSET")));
+        return OrderLine.forOrder(getLicenseCode())
+                .product(form.get("LICENSE_PRODUCT"), form.get("LICENSE_PRODUCT_CODE"), null)
+                .subscription(getLicenseCode(), false, false)
+                .test(isTest())
+                .sale(sale)
+                .build();
     }
 
     public String getLicenseCode() {

@@ -45,6 +45,18 @@ public final class TwoCheckoutDates {
         }
     }
 
+    /** A compact {@code yyyyMMddHHmmss} time (IPN_DATE) in the order's TIMEZONE_OFFSET; null when unreadable. */
+    public static Instant compact(String value, String timezoneOffset) {
+        if (value == null || !value.trim().matches("\\d{14}")) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(value.trim(), DateTimeFormatter.ofPattern("yyyyMMddHHmmss")).toInstant(offset(timezoneOffset));
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
     static ZoneOffset offset(String timezoneOffset) {
         if (timezoneOffset == null || timezoneOffset.isBlank()) {
             return ZoneOffset.UTC;
