@@ -106,12 +106,22 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         } catch (NumberFormatException e) {
             return;
         }
-        var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        var process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(p -> !zombie(p.pid()))
                 .filter(p -> p.info().command().map(c -> c.endsWith("postgres")).orElse(false));
         if (process.isPresent()) {
             LOG.warn("Stopping an embedded PostgreSQL (pid {}) left running on {} by a previous run", pid, dir);
             process.get().destroy();
             process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    /** An exited server whose parent never reaped it (a container without an init) holds no data directory. */
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (Exception e) {
+            return false; // no /proc (not Linux): trust isAlive
         }
     }
 
