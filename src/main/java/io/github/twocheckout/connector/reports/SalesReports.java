@@ -85,12 +85,7 @@ public class SalesReports {
             add(row, g);
             add(total, g);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("from", p.from().toString());
-        out.put("to", p.to().toString());
-        out.put("product", p.product());
-        out.put("vendor", p.vendor());
-        out.put("includeTest", p.includeTest());
+        Map<String, Object> out = selection(p);
         out.put("rows", new ArrayList<>(rows.values()));
         out.put("totals", new ArrayList<>(totals.values()));
         return out;
@@ -158,12 +153,7 @@ public class SalesReports {
             d.put("issued", n);
             days.add(d);
         });
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("from", p.from().toString());
-        out.put("to", p.to().toString());
-        out.put("product", p.product());
-        out.put("vendor", p.vendor());
-        out.put("includeTest", p.includeTest());
+        Map<String, Object> out = selection(p);
         out.put("rows", rows);
         out.put("days", days);
         return out;
@@ -210,5 +200,16 @@ public class SalesReports {
 
     private static BigDecimal decimal(Object v) {
         return v instanceof BigDecimal b ? b : new BigDecimal(v.toString());
+    }
+
+    /** The selection a report answers for, echoed at the top of every report. */
+    private static Map<String, Object> selection(ReportPeriod p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("from", p.from().toString());
+        out.put("to", p.to().toString());
+        out.put("product", p.product());
+        out.put("vendor", p.vendor());
+        out.put("includeTest", p.includeTest());
+        return out;
     }
 }

@@ -196,7 +196,11 @@ public class NotificationStore {
         return found.isEmpty() ? null : found.get(0);
     }
 
-    /** Takes a notification for processing unless another worker holds a live lease on it. */
+    /**
+     * Takes a notification for processing unless another worker holds a live lease on it. Called inside
+     * processing's transaction, the row stays locked until that commits: another claimer waits, then
+     * sees the outcome. The lease matters for rows claimed outside one (key-generator calls).
+     */
     public StoredNotification claim(long id) {
         List<StoredNotification> claimed = jdbc.query("""
                 UPDATE notification SET status = 'PROCESSING', attempts = attempts + 1, updated_at = now(),
@@ -272,12 +276,14 @@ public class NotificationStore {
         Integer attemptsThisRun = exchange.getProperty(
                 io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_ATTEMPTS, Integer.class);
         int redeliveries = attemptsThisRun == null ? 0 : Math.max(0, attemptsThisRun - 1);
+        // Each attempt's claim (attempts + 1) was rolled back with the attempt: count them all here.
+        int attempts = redeliveries + 1;
         String error = cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         exchange.setVariable("failureReason", error);
         jdbc.update("""
                 UPDATE notification SET status = 'FAILED', last_error = ?, attempts = attempts + ?, lease_until = NULL,
                        processed_at = now(), updated_at = now()
-                WHERE id = ?""", clip(error), redeliveries, id);
+                WHERE id = ?""", clip(error), attempts, id);
         LOG.warn("notification={} status=FAILED after {} redelivery(ies): {}", id, redeliveries, error);
         StoredNotification failed = exchange.getProperty(
                 io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
