@@ -191,8 +191,10 @@ public final class Benchmark {
                 cmd.add(opt);
             }
         }
-        if (!System.getProperty("bench.jfr", "").isBlank()) {
+        boolean sharedArchive = props.stream().anyMatch(o -> o.contains("SharedArchiveFile") || o.contains("ArchiveClassesAtExit"));
+        if (!System.getProperty("bench.jfr", "").isBlank() && !sharedArchive) {
             // -Dbench.jfr=FILE: a flight recording of the connector (profile settings), for finding hot spots.
+            // Not with a class-data-sharing archive: JDK 17 can crash with both (class file load hook).
             cmd.add("-XX:StartFlightRecording=filename=" + Path.of(System.getProperty("bench.jfr")).toAbsolutePath() + ",settings=profile");
         }
         cmd.add("-jar");
