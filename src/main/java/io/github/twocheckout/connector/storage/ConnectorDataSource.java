@@ -132,7 +132,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
             pool = null;
         }
         if (embedded != null) {
-            if (camelStarting()) {
+            if (camelNotRunning()) {
                 handOver(Path.of(dataDir).toAbsolutePath().resolve("postgres"), embedded);
             } else {
                 embedded.close();
@@ -146,7 +146,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
      * starts. (At a real shutdown the context is stopping; should it be stopped already, the handed-over
      * server is stopped by the JVM shutdown hook instead.)
      */
-    private boolean camelStarting() {
+    private boolean camelNotRunning() {
         return camelContext != null && camelContext.getStatus().isStopped();
     }
 

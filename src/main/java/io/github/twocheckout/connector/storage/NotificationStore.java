@@ -15,8 +15,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The notification table as inbox, log and dead-letter store. Every state change of a notification
- * goes through here, each as one statement, so a crash between two of them leaves a row that the
- * recovery poller picks up again.
+ * goes through here. Processing's claim and outcome run inside one transaction with the licenses it
+ * changes (processingTransaction), so a crash before that commit leaves the row RECEIVED, and the
+ * recovery poller picks it up again.
  */
 public class NotificationStore {
 
