@@ -22,7 +22,52 @@ public final class ConnectorMain {
             io.github.twocheckout.connector.simulator.SimulatorCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        startDatabaseEarly();
         create(new Properties()).run(args);
+    }
+
+    /**
+     * The embedded PostgreSQL starts on a background thread now, while camel-main loads (about a second
+     * of the start-up overlaps this way); the connectorDataSource bean takes it over. Only when the
+     * settings are plain values here: with an external database, or a placeholder to resolve, the bean
+     * starts everything itself as usual.
+     */
+    private static void startDatabaseEarly() {
+        try {
+            Properties files = new Properties();
+            String profile = setting(new Properties(), "camel.main.profile", "CAMEL_MAIN_PROFILE", "demo");
+            String configDir = setting(new Properties(), "connector.config-dir", "CONNECTOR_CONFIG_DIR", "config");
+            // Lowest precedence first: the profile file refines application.properties.
+            load(files, configDir, "application.properties");
+            load(files, configDir, "application-" + profile + ".properties");
+            String url = early(files, "db.url", "DB_URL", "");
+            String dataDir = early(files, "connector.data-dir", "CONNECTOR_DATA_DIR", "data");
+            String port = early(files, "db.embedded-port", "DB_EMBEDDED_PORT", "0");
+            if (url.isEmpty() && !dataDir.contains("{{") && port.matches("\\d+")) {
+                io.github.twocheckout.connector.storage.ConnectorDataSource.startEarly(dataDir, Integer.parseInt(port));
+            }
+        } catch (Exception e) {
+            // Nothing lost: the bean starts the database the usual way.
+        }
+    }
+
+    private static void load(Properties into, String configDir, String name) throws java.io.IOException {
+        Path file = Path.of(configDir, name);
+        try (java.io.InputStream in = Files.isDirectory(Path.of(configDir))
+                ? (Files.exists(file) ? Files.newInputStream(file) : null)
+                : ConnectorMain.class.getClassLoader().getResourceAsStream("config/" + name)) {
+            if (in != null) {
+                into.load(new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    private static String early(Properties files, String key, String env, String dflt) {
+        String value = System.getProperty(key, System.getenv(env));
+        if (value == null) {
+            value = files.getProperty(key, dflt);
+        }
+        return value.trim();
     }
 
     /** A configured, not yet started Main; {@code overrides} win over every file (tests use this). */

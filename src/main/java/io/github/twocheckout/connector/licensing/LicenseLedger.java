@@ -51,25 +51,33 @@ public class LicenseLedger {
                 : expiry(now, product.renewalPeriod(line.getRecurrence()));
         int[] created = {0};
         List<String> codes = tx.execute(status -> {
+            List<String> issued = new java.util.ArrayList<>(units);
             for (int u = 1; u <= units; u++) {
                 int unitNo = product.perUnit() ? u : 0;
                 String code = generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(), product.productName(),
                         product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test));
+                // The license and its ISSUED event in one statement (one round trip): a license that exists
+                // already inserts neither.
                 List<Long> ids = jdbc.queryForList("""
-                        INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, original_mapping_id, order_ref,
-                                             unit_no, quantity, subscription_ref, customer_name, customer_email, status,
-                                             renewing, test, issued_at, expires_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
-                        ON CONFLICT (vendor_id, order_ref, original_mapping_id, unit_no) DO NOTHING
-                        RETURNING id""", Long.class,
+                        WITH issued AS (
+                            INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, original_mapping_id, order_ref,
+                                                 unit_no, quantity, subscription_ref, customer_name, customer_email, status,
+                                                 renewing, test, issued_at, expires_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
+                            ON CONFLICT (vendor_id, order_ref, original_mapping_id, unit_no) DO NOTHING
+                            RETURNING id)
+                        INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
+                        SELECT id, ?, 'ISSUED', 'ISSUED', NULL, 'ACTIVE', ? FROM issued
+                        RETURNING license_id""", Long.class,
                         code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
                         line.getOrderRef(),
                         unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(), line.getCustomerName(),
-                        line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires);
+                        line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires,
+                        notification.getId(),
+                        (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType());
                 if (!ids.isEmpty()) {
                     created[0]++;
-                    event(ids.get(0), notification.getId(), "ISSUED", "ISSUED", null, "ACTIVE",
-                            (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType());
+                    issued.add(code);
                 }
             }
             if (created[0] < units) {
@@ -105,6 +113,9 @@ public class LicenseLedger {
             }
             if (facts != null) {
                 facts.sale(line, product, notification);
+            }
+            if (created[0] == units) {
+                return issued; // all new, in unit order: nothing to read back
             }
             return jdbc.queryForList("""
                     SELECT code FROM license WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ?

@@ -4,7 +4,6 @@ import jakarta.mail.Message.RecipientType;
 import jakarta.mail.Session;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -22,6 +21,14 @@ import org.apache.camel.Message;
  */
 public class EmlFileWriter {
 
+    static {
+        // Jakarta Mail looks its stream provider up with a ServiceLoader scan of the classpath on every
+        // message written (a sixth of the sender's time); named here, it is instantiated directly.
+        if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
+            System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+        }
+    }
+
     private String directory = "data/mail";
     /** One mail session for every file: creating one looks up providers on the classpath each time. */
     private final Session session = Session.getInstance(new Properties());
@@ -36,11 +43,14 @@ public class EmlFileWriter {
         mime.setSentDate(new Date());
         mime.saveChanges();
         Path dir = Path.of(directory);
-        Files.createDirectories(dir);
-        Path file = dir.resolve(Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID().toString().substring(0, 8) + ".eml");
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW)) {
-            mime.writeTo(out);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
         }
+        Path file = dir.resolve(Instant.now().toString().replace(':', '-') + "-" + UUID.randomUUID().toString().substring(0, 8) + ".eml");
+        // Composed in memory and written at once: MimeMessage writes a line at a time (a system call each).
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(4096);
+        mime.writeTo(bytes);
+        Files.write(file, bytes.toByteArray(), StandardOpenOption.CREATE_NEW);
         return file;
     }
 

@@ -23,7 +23,7 @@ public class MailOutbox {
     private long rejectionWindowSeconds = 600;
     private long retryDelaySeconds = 5;
     private long maxRetryDelaySeconds = 3600;
-    private int batch = 50;
+    private int batch = 100;
     private int leaseSeconds = 60;
 
     public MailOutbox(DataSource dataSource) {
@@ -96,6 +96,14 @@ public class MailOutbox {
                                AND (lease_until IS NULL OR lease_until < now())
                              ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                 RETURNING id, mail_from, mail_to, subject, body, attempts""", leaseSeconds, batch);
+    }
+
+    /**
+     * Whether the outbox sender should claim (again): at the first round of a tick, and after a claim
+     * that came back full (variable outboxClaimed), since more may be due.
+     */
+    public boolean moreDue(@org.apache.camel.Variable("outboxClaimed") Integer claimed) {
+        return claimed == null || claimed >= batch;
     }
 
     /** Sets the headers camel-mail and the .eml writer read, from scratch. */

@@ -43,8 +43,11 @@ public class PanelSecurity {
     private long sessionIdleSeconds = 8 * 3600;
     private int maxFailures = 5;
     private long lockSeconds = 300;
-    /** A dummy hash, so that an unknown user costs the same time as a wrong password. */
-    private String dummyHash;
+    /**
+     * A dummy hash, so that an unknown user costs the same time as a wrong password. Computed off the
+     * start-up path: at the default cost it takes half a second of a cold JVM.
+     */
+    private java.util.concurrent.CompletableFuture<String> dummyHash;
 
     private static final class Attempts {
         int failures;
@@ -62,7 +65,8 @@ public class PanelSecurity {
             throw new IllegalStateException("refusing to start with profile '" + profile + "': api.token is the demo token; "
                     + "set API_TOKEN to a secret of your own, or to nothing to turn token access off");
         }
-        dummyHash = users.encoder().encode("not a password " + RANDOM.nextLong());
+        dummyHash = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> users.encoder().encode("not a password " + RANDOM.nextLong()));
     }
 
     /** POST /api/session {username, password}: a session cookie and the CSRF token, or 401/429. */
@@ -88,7 +92,7 @@ public class PanelSecurity {
         if (user != null && user.get("locked_until") instanceof Timestamp t && t.toInstant().isAfter(Instant.now())) {
             throw new TooManyAttemptsException(Math.max(1, t.toInstant().getEpochSecond() - Instant.now().getEpochSecond()));
         }
-        boolean ok = users.encoder().matches(password, user == null ? dummyHash : (String) user.get("password_hash"));
+        boolean ok = users.encoder().matches(password, user == null ? dummyHash.join() : (String) user.get("password_hash"));
         if (!ok || user == null) {
             failed(a, now, user, username, address);
             throw new ApiUnauthorizedException("wrong username or password");

@@ -28,7 +28,8 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
      * beans once to pre-parse the routes, closes them, and builds them again. The second bean takes the
      * running server over instead of stopping and starting PostgreSQL (about a second of start-up).
      */
-    private static final java.util.Map<Path, EmbeddedPostgres> HANDED_OVER = new java.util.HashMap<>();
+    private static final java.util.Map<Path, java.util.concurrent.CompletableFuture<EmbeddedPostgres>> HANDED_OVER =
+            new java.util.HashMap<>();
     private static boolean hookInstalled;
 
     private org.apache.camel.CamelContext camelContext;
@@ -53,19 +54,11 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         if (url == null || url.isBlank()) {
             Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
             Files.createDirectories(dir);
-            embedded = takeHandedOver(dir);
+            embedded = takeHandedOver(dir, embeddedPort);
             if (embedded != null) {
-                LOG.debug("Embedded PostgreSQL on {} taken over from the pre-parse", dir);
+                LOG.debug("Embedded PostgreSQL on {} taken over (early start or pre-parse)", dir);
             } else {
-                stopOrphanedServer(dir);
-                embedded = EmbeddedPostgres.builder()
-                    .setDataDirectory(dir)
-                    .setCleanDataDirectory(false)
-                    .setPort(embeddedPort)
-                    .setServerConfig("fsync", "on")
-                    .setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("full_page_writes", "on")
-                    .start();
+                embedded = startEmbedded(dir, embeddedPort);
             }
             config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
             config.setUsername("postgres");
@@ -87,6 +80,55 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         // The migrations travel with this class: under `camel run` the JAR is on an added class loader that
         // is not the thread's context class loader, Flyway's default.
         Flyway.configure(ConnectorDataSource.class.getClassLoader()).dataSource(pool).locations("classpath:db/migration").load().migrate();
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path dir, int port) throws Exception {
+        Files.createDirectories(dir);
+        stopOrphanedServer(dir);
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(dir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .start();
+    }
+
+    /**
+     * Starts the embedded server for {@code dataDir} on a background thread while Camel is still loading
+     * (ConnectorMain calls this first thing): PostgreSQL's start-up then overlaps with the JVM's, and the
+     * bean takes the running server over. The schema migrations run there too, so that Flyway's start-up
+     * is off the critical path as well (the bean's own migrate finds nothing left to do). A server the
+     * bean never asks for (other settings after all) stops with the JVM.
+     */
+    public static void startEarly(String dataDir, int port) {
+        Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
+        java.util.concurrent.CompletableFuture<EmbeddedPostgres> server = new java.util.concurrent.CompletableFuture<>();
+        synchronized (ConnectorDataSource.class) {
+            if (HANDED_OVER.containsKey(dir)) {
+                return;
+            }
+            HANDED_OVER.put(dir, server);
+            installStopHook();
+        }
+        Thread starter = new Thread(() -> {
+            try {
+                EmbeddedPostgres pg = startEmbedded(dir, port);
+                try {
+                    Flyway.configure(ConnectorDataSource.class.getClassLoader()).dataSource(pg.getPostgresDatabase())
+                            .locations("classpath:db/migration").load().migrate();
+                } catch (RuntimeException e) {
+                    // The bean's own migrate runs again and reports it where start-up failures are reported.
+                    LOG.debug("Early schema migration failed: {}", e.getMessage());
+                }
+                server.complete(pg);
+            } catch (Throwable e) {
+                server.completeExceptionally(e);
+            }
+        }, "embedded-postgres-start");
+        starter.setDaemon(true);
+        starter.start();
     }
 
     /**
@@ -151,7 +193,11 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
     }
 
     private static synchronized void handOver(Path dir, EmbeddedPostgres server) {
-        HANDED_OVER.put(dir, server);
+        HANDED_OVER.put(dir, java.util.concurrent.CompletableFuture.completedFuture(server));
+        installStopHook();
+    }
+
+    private static synchronized void installStopHook() {
         if (!hookInstalled) {
             hookInstalled = true;
             // A server nobody took over (start-up failed after the pre-parse) still stops with the JVM.
@@ -159,19 +205,43 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         }
     }
 
-    private static synchronized EmbeddedPostgres takeHandedOver(Path dir) {
-        return HANDED_OVER.remove(dir);
+    /**
+     * The server already running (or starting) on this data directory, if any; null when there is none or
+     * it failed to start (the caller starts one itself) or runs on another port than the one asked for.
+     */
+    private static EmbeddedPostgres takeHandedOver(Path dir, int port) {
+        java.util.concurrent.CompletableFuture<EmbeddedPostgres> server;
+        synchronized (ConnectorDataSource.class) {
+            server = HANDED_OVER.remove(dir);
+        }
+        if (server == null) {
+            return null;
+        }
+        try {
+            EmbeddedPostgres pg = server.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            if (port == 0 || pg.getPort() == port) {
+                return pg;
+            }
+            pg.close();
+        } catch (Exception e) {
+            LOG.warn("The early start of the embedded PostgreSQL failed ({}); starting it again", e.getMessage());
+        }
+        return null;
     }
 
-    private static synchronized void closeHandedOver() {
-        for (EmbeddedPostgres server : HANDED_OVER.values()) {
+    private static void closeHandedOver() {
+        java.util.List<java.util.concurrent.CompletableFuture<EmbeddedPostgres>> servers;
+        synchronized (ConnectorDataSource.class) {
+            servers = new java.util.ArrayList<>(HANDED_OVER.values());
+            HANDED_OVER.clear();
+        }
+        for (java.util.concurrent.CompletableFuture<EmbeddedPostgres> server : servers) {
             try {
-                server.close();
+                server.get(120, java.util.concurrent.TimeUnit.SECONDS).close();
             } catch (Exception e) {
                 LOG.warn("Could not stop embedded PostgreSQL: {}", e.getMessage());
             }
         }
-        HANDED_OVER.clear();
     }
 
     @Override
