@@ -8,7 +8,7 @@ CREATE INDEX notification_parked_subscription_idx ON notification USING GIN (sub
 -- Only parked rows were ever searched by subscription; the full index cost an entry per notification.
 DROP INDEX notification_subscription_idx;
 
--- Every notification row is written three times (received, processed) and every email twice or more
+-- Every notification row is written three times (received, claimed, processed) and every email three times
 -- (queued, leased, sent): with the default thresholds (a fifth of the table) dead rows pile up in
 -- the indexes the queues are read through. Vacuum and analyze these tables after 2 % of changes.
 ALTER TABLE notification SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
