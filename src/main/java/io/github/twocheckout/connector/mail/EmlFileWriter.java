@@ -21,11 +21,25 @@ import org.apache.camel.Message;
  */
 public class EmlFileWriter {
 
+    private static final String STREAM_PROVIDER = "jakarta.mail.util.StreamProvider";
+    private static final String ANGUS_STREAM_PROVIDER = "org.eclipse.angus.mail.util.MailStreamProvider";
+
     static {
         // Jakarta Mail looks its stream provider up with a ServiceLoader scan of the classpath on every
-        // message written (a sixth of the sender's time); named here, it is instantiated directly.
-        if (System.getProperty("jakarta.mail.util.StreamProvider") == null) {
-            System.setProperty("jakarta.mail.util.StreamProvider", "org.eclipse.angus.mail.util.MailStreamProvider");
+        // message written (a sixth of the sender's time); named, it is instantiated directly. Only when
+        // every thread can load it, as from the JAR: under `camel run` the mail classes sit on another
+        // class loader, and a named provider that cannot be loaded fails every email.
+        if (System.getProperty(STREAM_PROVIDER) == null && loadable(ClassLoader.getSystemClassLoader())
+                && loadable(Thread.currentThread().getContextClassLoader())) {
+            System.setProperty(STREAM_PROVIDER, ANGUS_STREAM_PROVIDER);
+        }
+    }
+
+    private static boolean loadable(ClassLoader loader) {
+        try {
+            return loader != null && Class.forName(ANGUS_STREAM_PROVIDER, false, loader) != null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
         }
     }
 
