@@ -71,7 +71,7 @@ public final class Benchmark {
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         try {
             double ready = readyTime(work, List.of());
-            row("ready after JAR start (warm embedded database)", fmt(ready) + " s", "≤ 3 s", ready <= 3);
+            row("ready after JAR start (warm embedded database; median of 3)", fmt(ready) + " s", "≤ 3 s", ready <= 3);
             // The same with a class-data-sharing archive of the connector's classes (JDK 17: written at the
             // exit of one run with -XX:ArchiveClassesAtExit, then used with -XX:SharedArchiveFile).
             Path archive = work.resolve("connector.jsa").toAbsolutePath();
@@ -81,7 +81,7 @@ public final class Benchmark {
                     "-Dcamel.main.durationMaxSeconds=8", "-Dcamel.server.port=" + freePort(), "-Dcamel.management.port=" + freePort()));
             archiving.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
             double readyCds = Files.exists(archive) ? readyTime(work, List.of("-XX:SharedArchiveFile=" + archive)) : -1;
-            row("ready after JAR start with a class-data-sharing archive (README, Operations)", fmt(readyCds) + " s", "≤ 3 s",
+            row("ready after JAR start with a class-data-sharing archive (README, Operations; median of 3)", fmt(readyCds) + " s", "≤ 3 s",
                     readyCds > 0 && readyCds <= 3);
 
             int port = freePort();
@@ -167,10 +167,13 @@ public final class Benchmark {
                 .run(new LoadRunner.Options(mix, concurrency, null, null, duration, PRODUCTS, Duration.ofSeconds(10)));
     }
 
-    /** Starts the JAR on its own embedded PostgreSQL twice (the first initialises it) and times the second start. */
+    /**
+     * Starts the JAR on its own embedded PostgreSQL four times: the first initialises the database, the
+     * median of the other three is the figure (single starts on this shared machine vary by half a second).
+     */
     private double readyTime(Path work, List<String> jvmOptions) throws Exception {
-        double seconds = 0;
-        for (int i = 0; i < 2; i++) {
+        List<Double> starts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
             int mgmt = freePort();
             long start = System.nanoTime();
             List<String> options = new ArrayList<>(jvmOptions);
@@ -178,17 +181,21 @@ public final class Benchmark {
             options.add("-Dcamel.management.port=" + mgmt);
             Process p = startJar(work.resolve("embedded"), options);
             awaitReady(mgmt, p, Duration.ofSeconds(90));
-            seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - start) / 1e9;
             p.destroy();
             p.waitFor();
+            if (i > 0) {
+                starts.add(seconds);
+            }
         }
-        return seconds;
+        java.util.Collections.sort(starts);
+        return starts.get(starts.size() / 2);
     }
 
     private Process startJar(Path dataDir, List<String> props) throws Exception {
         Files.createDirectories(dataDir);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx192m", "-XX:+UseSerialGC", "-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
+                "-Xmx160m", "-XX:+UseSerialGC", "-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
         cmd.addAll(props);
         // -Dbench.connector-opts="-Dprocessing.workers=16 ...": settings to compare, passed to the connector's JVM.
         for (String opt : System.getProperty("bench.connector-opts", "").trim().split("\\s+")) {
