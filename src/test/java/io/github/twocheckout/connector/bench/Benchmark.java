@@ -127,6 +127,8 @@ public final class Benchmark {
                         "p99 < 50 ms", keygen.latencyMs().p99() < 50);
 
                 // End to end: orders for e2e seconds; licenses issued per second and the lag from acknowledgement.
+                long connectorCpuBefore = cpuTicks(connector.toHandle());
+                long postgresCpuBefore = postgresCpuTicks();
                 Timestamp from = Timestamp.from(Instant.now());
                 LoadSummary orders = load(connectorUrl, "ins=1", 32, e2e);
                 Timestamp to = Timestamp.from(Instant.now());
@@ -150,6 +152,15 @@ public final class Benchmark {
                 row("connector RSS after load", memory("/proc/" + pid + "/status", "VmRSS:") + " MB", "< 350 MB",
                         Double.parseDouble(memory("/proc/" + pid + "/status", "VmRSS:")) < 350);
                 row("connector heap used after load", heap(pid), "", null);
+
+                // What an order costs, acknowledged, processed and its email sent: CPU from the start of the
+                // end-to-end phase until the backlog and the outbox are worked off, per order acknowledged.
+                awaitBacklog(jdbc, Duration.ofMinutes(10));
+                long acknowledged = orders.ok();
+                double connectorMs = (cpuTicks(connector.toHandle()) - connectorCpuBefore) * 10.0 / acknowledged;
+                double postgresMs = (postgresCpuTicks() - postgresCpuBefore) * 10.0 / acknowledged;
+                row("end to end: CPU per order, connector / PostgreSQL (until the backlog and outbox are worked off)",
+                        fmt(connectorMs) + " / " + fmt(postgresMs) + " ms", "", null);
             } finally {
                 connector.destroy();
                 connector.waitFor();
@@ -253,6 +264,25 @@ public final class Benchmark {
             Thread.sleep(200);
         }
         throw new IllegalStateException("the connector did not work off its backlog within " + timeout.toMinutes() + " min");
+    }
+
+    /** User and system CPU of a process (and its waited-for children), in clock ticks of 10 ms (Linux). */
+    private static long cpuTicks(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(process.pid()), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // Fields 14-17 of /proc/PID/stat (utime, stime, cutime, cstime), counted from field 3 here.
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (Exception e) {
+            return 0; // gone, or not Linux
+        }
+    }
+
+    /** CPU of every PostgreSQL process on the machine: the benchmark's server and its backends. */
+    private static long postgresCpuTicks() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                .mapToLong(Benchmark::cpuTicks).sum();
     }
 
     private static String memory(String file, String key) throws Exception {
