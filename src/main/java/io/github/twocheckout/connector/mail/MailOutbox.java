@@ -59,8 +59,12 @@ public class MailOutbox {
             key = kind + ":" + (notification == null ? java.util.UUID.randomUUID() : notification);
         } else if ("processing-error".equals(kind) && notification != null) {
             // One error email per processing attempt: a replay that fails again is news.
-            List<Integer> attempts = jdbc.queryForList("SELECT attempts FROM notification WHERE id = ?", Integer.class, notification);
-            key = kind + ":" + notification + ":" + (attempts.isEmpty() ? 0 : attempts.get(0));
+            Integer attempt = mail.getAttempt();
+            if (attempt == null) {
+                List<Integer> attempts = jdbc.queryForList("SELECT attempts FROM notification WHERE id = ?", Integer.class, notification);
+                attempt = attempts.isEmpty() ? 0 : attempts.get(0);
+            }
+            key = kind + ":" + notification + ":" + attempt;
         } else {
             key = kind + ":" + (notification == null ? java.util.UUID.randomUUID() : notification) + ":" + mail.getConnectorName();
         }

@@ -46,6 +46,11 @@ public class MailPlanner {
     /** The error email for a notification that failed (business error or dead letter). */
     public VendorMail errorMail(@Variable("notification") StoredNotification notification,
                                 @Variable("report") ProcessingReport report, @Variable("failureReason") String failureReason) {
+        // Written inside the attempt's transaction, before the row has the attempt number: say it here.
+        return errorMailOf(notification, report, failureReason).forAttempt(notification.getAttempts());
+    }
+
+    private VendorMail errorMailOf(StoredNotification notification, ProcessingReport report, String failureReason) {
         Long connectorId = report == null ? null : report.getErrorConnectorId();
         String reason = failureReason != null ? failureReason : report == null ? "unknown error" : report.getErrorText();
         Map<String, Object> c = connectorId == null ? null : connector(connectorId);
@@ -62,7 +67,8 @@ public class MailPlanner {
         if (notification == null) { // failed before the attempt began (claiming it)
             notification = new StoredNotification(exchange.getMessage().getBody(Long.class), null, null, null, null, null, 0);
         }
-        return errorMail(notification,
+        // After markFailed: the row has the final attempt count.
+        return errorMailOf(notification,
                 exchange.getProperty(io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_REPORT, ProcessingReport.class),
                 exchange.getVariable("failureReason", String.class));
     }

@@ -17,6 +17,8 @@ public final class VendorMail implements Addressed {
     private final List<String> lines;
     private final String reason;
     private final boolean test;
+    /** The processing attempt an error email is about (its outbox key); null: as the row says. */
+    private Integer attempt;
 
     public VendorMail(List<String> to, String vendorName, String connectorName, Long notificationId, String channel,
                       String messageType, String orderRef, List<String> lines, String reason, boolean test) {
@@ -51,6 +53,17 @@ public final class VendorMail implements Addressed {
 
     public Long getNotificationId() {
         return notificationId;
+    }
+
+    /** The same email, about the given processing attempt of its notification. */
+    public VendorMail forAttempt(int attempt) {
+        VendorMail copy = new VendorMail(to, vendorName, connectorName, notificationId, channel, messageType, orderRef, lines, reason, test);
+        copy.attempt = attempt;
+        return copy;
+    }
+
+    public Integer getAttempt() {
+        return attempt;
     }
 
     public String getChannel() {

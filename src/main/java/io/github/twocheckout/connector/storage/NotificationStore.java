@@ -198,18 +198,20 @@ public class NotificationStore {
     }
 
     /**
-     * Takes a notification for processing unless another worker holds a live lease on it. Called inside
-     * processing's transaction, the row stays locked until that commits: another claimer waits, then
-     * sees the outcome. The lease matters for rows claimed outside one (key-generator calls).
+     * Takes a notification for processing unless it is done or another request holds a live lease on it
+     * (a key-generator call being answered). Called inside processing's transaction: the row lock holds
+     * until that commits, and another claimer waits for it, then finds the row done. Nothing is written
+     * here: an UPDATE to PROCESSING would be seen by no one before the commit anyway, and would cost a
+     * row version with an entry in every index. The attempt number is this attempt's; complete() stores
+     * it, and a rolled-back attempt leaves the row as it was (the dead letter counts those).
      */
     public StoredNotification claim(long id) {
         List<StoredNotification> claimed = jdbc.query("""
-                UPDATE notification SET status = 'PROCESSING', attempts = attempts + 1, updated_at = now(),
-                       lease_until = now() + make_interval(secs => ?)
+                SELECT id, channel, vendor_id, message_type, order_ref, raw_body, attempts + 1 AS attempts
+                FROM notification
                 WHERE id = ? AND (status = 'RECEIVED' OR (status = 'PROCESSING' AND lease_until < now()))
-                RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
-                STORED,
-                leaseSeconds, id);
+                FOR NO KEY UPDATE""",
+                STORED, id);
         return claimed.isEmpty() ? null : claimed.get(0);
     }
 
@@ -246,9 +248,9 @@ public class NotificationStore {
         // httpStatus: the answer of a call processed within the request; null keeps the acknowledgement's.
         jdbc.update("""
                 UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
-                       http_status = COALESCE(?, http_status), updated_at = now()
+                       http_status = COALESCE(?, http_status), attempts = GREATEST(attempts, ?), updated_at = now()
                 WHERE id = ?""", status, clip(report.getSummary()), clip(report.getErrorText()), httpStatus,
-                notification.getId());
+                notification.getAttempts(), notification.getId());
         Runnable done = () -> {
             LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
                     notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,

@@ -152,6 +152,10 @@ public final class Benchmark {
                 row("connector RSS after load", memory("/proc/" + pid + "/status", "VmRSS:") + " MB", "< 350 MB",
                         Double.parseDouble(memory("/proc/" + pid + "/status", "VmRSS:")) < 350);
                 row("connector heap used after load", heap(pid), "", null);
+                if (System.getProperty("bench.connector-opts", "").contains("NativeMemoryTracking")) {
+                    // Where the resident memory goes, for -Dbench.connector-opts=-XX:NativeMemoryTracking=summary.
+                    Files.writeString(work.resolve("connector-nmt.txt"), jcmd(pid, "VM.native_memory", "summary"));
+                }
 
                 // What an order costs, acknowledged, processed and its email sent: CPU from the start of the
                 // end-to-end phase until the backlog and the outbox are worked off, per order acknowledged.
@@ -295,11 +299,17 @@ public final class Benchmark {
         return "?";
     }
 
-    private static String heap(long pid) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid),
-                "GC.heap_info").redirectErrorStream(true).start();
+    private static String jcmd(long pid, String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), String.valueOf(pid)));
+        cmd.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         jcmd.waitFor();
+        return out;
+    }
+
+    private static String heap(long pid) throws Exception {
+        String out = jcmd(pid, "GC.heap_info");
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(out);
         long used = 0;
         long total = 0;
