@@ -29,13 +29,15 @@ public record LineSale(int lineNo, BigDecimal unitPrice, BigDecimal listAmount, 
         return new LineSale(lineNo, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
+    private static final java.util.regex.Pattern PLAIN_DECIMAL = java.util.regex.Pattern.compile("[+-]?\\d{1,15}(\\.\\d{1,8})?");
+
     /** A posted amount, or null when absent or not a plain decimal number (never a guess). */
     public static BigDecimal amount(String posted) {
         if (posted == null || posted.isBlank()) {
             return null;
         }
         String v = posted.trim();
-        if (!v.matches("[+-]?\\d{1,15}(\\.\\d{1,8})?")) {
+        if (!PLAIN_DECIMAL.matcher(v).matches()) {
             return null;
         }
         return new BigDecimal(v);

@@ -16,12 +16,19 @@ public class ProcessingReport {
     public static final class Issued {
         private final long connectorId;
         private final String connectorName;
+        private final ProductLicense.Mailing mailing;
         private final List<String> lines = new ArrayList<>();
         private boolean test;
 
-        Issued(long connectorId, String connectorName) {
+        Issued(long connectorId, String connectorName, ProductLicense.Mailing mailing) {
             this.connectorId = connectorId;
             this.connectorName = connectorName;
+            this.mailing = mailing;
+        }
+
+        /** The connector's mail settings from the product lookup; null when it did not read them. */
+        public ProductLicense.Mailing getMailing() {
+            return mailing;
         }
 
         public long getConnectorId() {
@@ -59,7 +66,7 @@ public class ProcessingReport {
                 + " license(s) for " + product.productName() + " (" + line.getProductRef() + ")"
                 + (newlyIssued > 0 && newlyIssued < codes.size() ? ", " + (codes.size() - newlyIssued) + " existed" : ""));
         if (newlyIssued > 0) {
-            Issued mail = issued.computeIfAbsent(product.connectorId(), id -> new Issued(id, product.connectorName()));
+            Issued mail = issued.computeIfAbsent(product.connectorId(), id -> new Issued(id, product.connectorName(), product.mailing()));
             mail.lines.add(product.productName() + " x" + line.getQuantity() + ": " + String.join(", ", codes));
             mail.test |= line.isTest() || product.testingMode();
         }

@@ -13,7 +13,15 @@ import java.util.regex.Pattern;
 public record ProductLicense(long mappingId, long connectorId, String connectorName, boolean connectorEnabled,
                              boolean testingMode, String productName, String edition, boolean subscription,
                              Period duration, int maxActivations, boolean perUnit, String codePrefix,
-                             String vendorCode) {
+                             String vendorCode, Mailing mailing) {
+
+    /**
+     * Who hears of new licenses, as the same lookup read it: the connector's success-email switch and
+     * recipients, the vendor's contact and name. Null when the lookup did not select them (an edited
+     * query): the success email then reads them itself.
+     */
+    public record Mailing(boolean emailOnSuccess, String recipients, String contactEmail, String vendorName) {
+    }
 
     private static final Pattern RECURRENCE = Pattern.compile("(\\d+)\\s*(day|week|month|year)s?", Pattern.CASE_INSENSITIVE);
 
@@ -32,7 +40,11 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
                 ((Number) row.get("max_activations")).intValue(),
                 !"per_line".equals(row.get("code_mode")),
                 (String) row.get("code_prefix"),
-                (String) row.get("vendor_code"));
+                (String) row.get("vendor_code"),
+                row.containsKey("recipients") && row.containsKey("contact_email")
+                        ? new Mailing(Boolean.TRUE.equals(row.get("email_on_success")), (String) row.get("recipients"),
+                                (String) row.get("contact_email"), (String) row.get("vendor_name"))
+                        : null);
     }
 
     /**

@@ -10,6 +10,9 @@ import org.apache.camel.Message;
  */
 public class MailComposer {
 
+    private static final java.util.regex.Pattern LEADING_BLANK_LINE = java.util.regex.Pattern.compile("^\\r?\\n");
+    private static final java.util.regex.Pattern LINE_BREAK = java.util.regex.Pattern.compile("[\\r\\n]");
+
     private String from = "connector@localhost";
 
     public void compose(Exchange exchange) {
@@ -19,13 +22,13 @@ public class MailComposer {
         if (text.startsWith("Subject:")) {
             int end = text.indexOf('\n');
             subject = (end < 0 ? text.substring(8) : text.substring(8, end)).trim();
-            text = end < 0 ? "" : text.substring(end + 1).replaceFirst("^\\r?\\n", "");
+            text = end < 0 ? "" : LEADING_BLANK_LINE.matcher(text.substring(end + 1)).replaceFirst("");
         }
         Addressed mail = exchange.getVariable("mail", Addressed.class);
         message.setBody(text);
         message.setHeader("From", from);
         message.setHeader("To", mail.getTo());
-        message.setHeader("Subject", subject.replaceAll("[\\r\\n]", " "));
+        message.setHeader("Subject", LINE_BREAK.matcher(subject).replaceAll(" "));
         message.setHeader("Content-Type", "text/plain; charset=UTF-8");
     }
 

@@ -1,6 +1,7 @@
 package io.github.twocheckout.connector.mail;
 
 import io.github.twocheckout.connector.licensing.ProcessingReport;
+import io.github.twocheckout.connector.licensing.ProductLicense;
 import io.github.twocheckout.connector.storage.StoredNotification;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +33,9 @@ public class MailPlanner {
                                          @Variable("report") ProcessingReport report) {
         List<VendorMail> mails = new ArrayList<>();
         for (ProcessingReport.Issued issued : report.getIssued()) {
-            Map<String, Object> c = connector(issued.getConnectorId());
+            // Read with the product in the same transaction; a query of its own only if the lookup had not.
+            ProductLicense.Mailing m = issued.getMailing();
+            Map<String, Object> c = m == null ? connector(issued.getConnectorId()) : mailing(m);
             if (c == null || !Boolean.TRUE.equals(c.get("email_on_success"))) {
                 continue;
             }
@@ -97,6 +100,15 @@ public class MailPlanner {
                 List.of(String.valueOf(row.get("outcome"))),
                 "still parked since " + row.get("received_at") + ": the order or subscription it refers to has not been licensed",
                 false);
+    }
+
+    private static Map<String, Object> mailing(ProductLicense.Mailing m) {
+        Map<String, Object> c = new java.util.HashMap<>();
+        c.put("email_on_success", m.emailOnSuccess());
+        c.put("recipients", m.recipients());
+        c.put("contact_email", m.contactEmail());
+        c.put("vendor_name", m.vendorName());
+        return c;
     }
 
     private Map<String, Object> connector(long connectorId) {

@@ -214,7 +214,10 @@ public final class InsMessage {
             return null;
         }
         try {
-            java.time.LocalDateTime t = java.time.LocalDateTime.parse(value.trim().substring(0, 19).replace(' ', 'T'));
+            java.time.LocalDateTime t = localDateTime(value.trim());
+            if (t == null) {
+                return null;
+            }
             String zone = value.trim().substring(19).trim().toUpperCase(java.util.Locale.ROOT);
             return switch (zone) {
                 case "EST" -> t.toInstant(java.time.ZoneOffset.ofHours(-5));
@@ -225,6 +228,40 @@ public final class InsMessage {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * "yyyy-MM-dd HH:mm:ss" (or with a T) at the start of the value; null when it is not that shape. By
+     * hand: the ISO parser was a tenth of reading an order's lines. LocalDateTime.of rejects what the
+     * strict ISO parser rejects (month 13, February 30, hour 24).
+     */
+    private static java.time.LocalDateTime localDateTime(String v) {
+        if (v.length() < 19 || v.charAt(4) != '-' || v.charAt(7) != '-' || (v.charAt(10) != ' ' && v.charAt(10) != 'T')
+                || v.charAt(13) != ':' || v.charAt(16) != ':') {
+            return null;
+        }
+        int year = digits(v, 0, 4);
+        int month = digits(v, 5, 2);
+        int day = digits(v, 8, 2);
+        int hour = digits(v, 11, 2);
+        int minute = digits(v, 14, 2);
+        int second = digits(v, 17, 2);
+        if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+            return null;
+        }
+        return java.time.LocalDateTime.of(year, month, day, hour, minute, second);
+    }
+
+    private static int digits(String v, int from, int count) {
+        int n = 0;
+        for (int i = from; i < from + count; i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /**
