@@ -1,6 +1,9 @@
 package io.github.twocheckout.connector.storage;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.Producer;
 import org.apache.camel.component.seda.SedaEndpoint;
 
 /**
@@ -12,6 +15,42 @@ import org.apache.camel.component.seda.SedaEndpoint;
 public class ProcessingQueue {
 
     private String endpointUri = "seda:notification-process";
+    private volatile Producer producer;
+
+    /**
+     * Hands the notification id in the body to the workers, in an exchange of its own. A `to` step would
+     * queue a copy of the caller's exchange with all its variables (the request's raw body, the parsed
+     * message): under a backlog of thousands that is tens of megabytes of heap, full collections, and
+     * with large IPN bodies a risk of running out of memory. A full queue drops the id: the row is
+     * committed, and the recovery poller queues it again.
+     */
+    public void offer(Exchange exchange) throws Exception {
+        Object id = exchange.getMessage().getBody();
+        Exchange handOff = exchange.getContext().getEndpoint(endpointUri).createExchange(ExchangePattern.InOnly);
+        handOff.getMessage().setBody(id);
+        producer(exchange).process(handOff);
+        if (handOff.getException() != null) {
+            throw handOff.getException();
+        }
+    }
+
+    private Producer producer(Exchange exchange) throws Exception {
+        Producer p = producer;
+        if (p == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    // Never wait for the workers; when the queue is full, drop rather than fail the caller.
+                    Endpoint endpoint = exchange.getContext().getEndpoint(endpointUri
+                            + (endpointUri.contains("?") ? "&" : "?") + "waitForTaskToComplete=Never&discardWhenFull=true");
+                    Producer created = endpoint.createProducer();
+                    created.start();
+                    producer = created;
+                }
+                p = producer;
+            }
+        }
+        return p;
+    }
 
     /** True while fewer than a tenth of the hand-off's places are taken. */
     public boolean runningLow(Exchange exchange) {

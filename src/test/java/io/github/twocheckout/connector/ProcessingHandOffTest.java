@@ -1,0 +1,46 @@
+package io.github.twocheckout.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.twocheckout.connector.support.InsPost;
+import io.github.twocheckout.connector.support.RunningConnector;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.seda.SedaEndpoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What waits in the in-memory hand-off to the workers is the notification id and nothing else. A copy
+ * of the request's exchange would hold its raw body and parsed message for as long as the id waits:
+ * under a backlog of thousands that filled the heap and forced full collections.
+ */
+class ProcessingHandOffTest {
+
+    @Test
+    void onlyTheIdWaitsForTheWorkersAndIsProcessedOnceTheyRun() throws Exception {
+        try (RunningConnector c = RunningConnector.start()) {
+            // No worker takes anything while the route is stopped: the hand-off keeps what intake queued.
+            c.context().getRouteController().stopRoute("notification-process");
+            InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
+            c.http().contentType("application/x-www-form-urlencoded").body(post.body()).post("/2co/ins").then().statusCode(200);
+            long id = ((Number) c.notifications(post.saleId()).get(0).get("id")).longValue();
+
+            SedaEndpoint queue = c.context().getEndpoint("seda:notification-process", SedaEndpoint.class);
+            List<Exchange> waiting = queue.getExchanges();
+            assertThat(waiting).singleElement().satisfies(e -> {
+                assertThat(e.getMessage().getBody()).isEqualTo(id);
+                assertThat(e.getVariables()).isEmpty();
+                assertThat(e.getMessage().getHeaders()).isEmpty();
+            });
+
+            c.context().getRouteController().startRoute("notification-process");
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(c.licenses(post.saleId())).hasSize(1));
+            Map<String, Object> row = c.notifications(post.saleId()).get(0);
+            assertThat(row.get("status")).isEqualTo("PROCESSED");
+            assertThat(row.get("attempts")).isEqualTo(1);
+        }
+    }
+}
