@@ -210,7 +210,7 @@ public final class Benchmark {
     private Process startJar(Path dataDir, List<String> props) throws Exception {
         Files.createDirectories(dataDir);
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx160m", "-XX:+UseSerialGC", "-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
+                "-Xmx128m", "-XX:+UseSerialGC", "-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
         cmd.addAll(props);
         // -Dbench.connector-opts="-Dprocessing.workers=16 ...": settings to compare, passed to the connector's JVM.
         for (String opt : System.getProperty("bench.connector-opts", "").trim().split("\\s+")) {
