@@ -76,4 +76,31 @@ class ObserveTest extends ConnectorTestBase {
                 .then().statusCode(200).extract().asString();
         assertThat(ready).contains("database");
     }
+
+    /**
+     * Every gauge is answered from an index: the queries run at every scrape, and a table of millions of
+     * notifications read in full each time would make the scrape take seconds. With sequential scans
+     * made as expensive as the planner allows, a query that no index can answer still shows one, or a filter over an index that does not select its rows.
+     */
+    @Test
+    void everyGaugeIsAnsweredFromAnIndex() {
+        for (String sql : io.github.twocheckout.connector.observe.ConnectorMetrics.gaugeQueries()) {
+            String plan = connector.jdbc().execute((org.springframework.jdbc.core.ConnectionCallback<String>) c -> {
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("SET enable_seqscan = off");
+                    StringBuilder lines = new StringBuilder();
+                    try (java.sql.ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
+                        while (rs.next()) {
+                            lines.append(rs.getString(1)).append('\n');
+                        }
+                    } finally {
+                        s.execute("RESET enable_seqscan");
+                    }
+                    return lines.toString();
+                }
+            });
+            // An index that does not select the rows (a full scan of the primary key, filtered) is no better.
+            assertThat(plan).as(sql).doesNotContain("Seq Scan", "Filter:").contains("notification_");
+        }
+    }
 }
