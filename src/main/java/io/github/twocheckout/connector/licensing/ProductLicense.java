@@ -21,6 +21,13 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
      * query): the success email then reads them itself.
      */
     public record Mailing(boolean emailOnSuccess, String recipients, String contactEmail, String vendorName) {
+
+        /** From a row with columns email_on_success, recipients, contact_email and vendor_name; null without them. */
+        public static Mailing from(Map<String, Object> row) {
+            return row == null || !row.containsKey("recipients") || !row.containsKey("contact_email") ? null
+                    : new Mailing(Boolean.TRUE.equals(row.get("email_on_success")), (String) row.get("recipients"),
+                            (String) row.get("contact_email"), (String) row.get("vendor_name"));
+        }
     }
 
     private static final Pattern RECURRENCE = Pattern.compile("(\\d+)\\s*(day|week|month|year)s?", Pattern.CASE_INSENSITIVE);
@@ -41,10 +48,7 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
                 !"per_line".equals(row.get("code_mode")),
                 (String) row.get("code_prefix"),
                 (String) row.get("vendor_code"),
-                row.containsKey("recipients") && row.containsKey("contact_email")
-                        ? new Mailing(Boolean.TRUE.equals(row.get("email_on_success")), (String) row.get("recipients"),
-                                (String) row.get("contact_email"), (String) row.get("vendor_name"))
-                        : null);
+                Mailing.from(row));
     }
 
     /**

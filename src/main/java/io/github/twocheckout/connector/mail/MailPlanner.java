@@ -34,12 +34,12 @@ public class MailPlanner {
         List<VendorMail> mails = new ArrayList<>();
         for (ProcessingReport.Issued issued : report.getIssued()) {
             // Read with the product in the same transaction; a query of its own only if the lookup had not.
-            ProductLicense.Mailing m = issued.getMailing();
-            Map<String, Object> c = m == null ? connector(issued.getConnectorId()) : mailing(m);
-            if (c == null || !Boolean.TRUE.equals(c.get("email_on_success"))) {
+            ProductLicense.Mailing m = issued.getMailing() != null ? issued.getMailing()
+                    : ProductLicense.Mailing.from(connector(issued.getConnectorId()));
+            if (m == null || !m.emailOnSuccess()) {
                 continue;
             }
-            mails.add(new VendorMail(recipients(c), (String) c.get("vendor_name"), issued.getConnectorName(),
+            mails.add(new VendorMail(recipients(m.contactEmail(), m.recipients()), m.vendorName(), issued.getConnectorName(),
                     notification.getId(), notification.getChannel(), notification.getMessageType(),
                     notification.getOrderRef(), issued.getLines(), null, issued.isTest()));
         }
@@ -57,7 +57,7 @@ public class MailPlanner {
         Long connectorId = report == null ? null : report.getErrorConnectorId();
         String reason = failureReason != null ? failureReason : report == null ? "unknown error" : report.getErrorText();
         Map<String, Object> c = connectorId == null ? null : connector(connectorId);
-        return new VendorMail(c == null ? List.of(supportAddress) : recipients(c), c == null ? null : (String) c.get("vendor_name"),
+        return new VendorMail(c == null ? List.of(supportAddress) : recipients((String) c.get("contact_email"), (String) c.get("recipients")), c == null ? null : (String) c.get("vendor_name"),
                 c == null ? null : (String) c.get("name"), notification.getId(), notification.getChannel(),
                 notification.getMessageType(), notification.getOrderRef(),
                 report == null ? List.of() : List.of(report.getSummary()), reason, false);
@@ -102,15 +102,6 @@ public class MailPlanner {
                 false);
     }
 
-    private static Map<String, Object> mailing(ProductLicense.Mailing m) {
-        Map<String, Object> c = new java.util.HashMap<>();
-        c.put("email_on_success", m.emailOnSuccess());
-        c.put("recipients", m.recipients());
-        c.put("contact_email", m.contactEmail());
-        c.put("vendor_name", m.vendorName());
-        return c;
-    }
-
     private Map<String, Object> connector(long connectorId) {
         List<Map<String, Object>> rows = jdbc.queryForList("""
                 SELECT c.name, c.email_on_success, c.recipients, v.contact_email, v.name AS vendor_name
@@ -118,10 +109,11 @@ public class MailPlanner {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    private static List<String> recipients(Map<String, Object> connector) {
+    /** The vendor's contact, then the connector's extra recipients (comma separated), each once. */
+    private static List<String> recipients(String contactEmail, String recipients) {
         Set<String> to = new LinkedHashSet<>();
-        to.add(((String) connector.get("contact_email")).trim());
-        Arrays.stream(((String) connector.get("recipients")).split(","))
+        to.add(contactEmail.trim());
+        Arrays.stream(recipients.split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).forEach(to::add);
         return new ArrayList<>(to);
     }
