@@ -1,9 +1,7 @@
 package io.github.twocheckout.connector.storage;
 
-import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
-import org.apache.camel.Producer;
 import org.apache.camel.component.seda.SedaEndpoint;
 
 /**
@@ -14,8 +12,14 @@ import org.apache.camel.component.seda.SedaEndpoint;
  */
 public class ProcessingQueue {
 
-    private String endpointUri = "seda:notification-process";
-    private volatile Producer producer;
+    private String endpointUri;
+    /** The same queue for sending: never wait for the workers, and when it is full drop rather than fail. */
+    private String handOffUri;
+    private final StartedProducer producer = new StartedProducer();
+
+    public ProcessingQueue() {
+        setEndpointUri("seda:notification-process");
+    }
 
     /**
      * Hands the notification id in the body to the workers, in an exchange of its own. A `to` step would
@@ -28,28 +32,10 @@ public class ProcessingQueue {
         Object id = exchange.getMessage().getBody();
         Exchange handOff = exchange.getContext().getEndpoint(endpointUri).createExchange(ExchangePattern.InOnly);
         handOff.getMessage().setBody(id);
-        producer(exchange).process(handOff);
+        producer.on(exchange.getContext(), handOffUri).process(handOff);
         if (handOff.getException() != null) {
             throw handOff.getException();
         }
-    }
-
-    private Producer producer(Exchange exchange) throws Exception {
-        Producer p = producer;
-        if (p == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    // Never wait for the workers; when the queue is full, drop rather than fail the caller.
-                    Endpoint endpoint = exchange.getContext().getEndpoint(endpointUri
-                            + (endpointUri.contains("?") ? "&" : "?") + "waitForTaskToComplete=Never&discardWhenFull=true");
-                    Producer created = endpoint.createProducer();
-                    created.start();
-                    producer = created;
-                }
-                p = producer;
-            }
-        }
-        return p;
     }
 
     /** True while fewer than a tenth of the hand-off's places are taken. */
@@ -60,5 +46,6 @@ public class ProcessingQueue {
 
     public void setEndpointUri(String endpointUri) {
         this.endpointUri = endpointUri;
+        this.handOffUri = endpointUri + (endpointUri.contains("?") ? "&" : "?") + "waitForTaskToComplete=Never&discardWhenFull=true";
     }
 }

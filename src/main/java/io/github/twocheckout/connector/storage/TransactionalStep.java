@@ -16,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class TransactionalStep {
 
     private final TransactionTemplate tx;
-    private volatile Producer producer;
+    private final StartedProducer producer = new StartedProducer();
     private String endpointUri;
 
     public TransactionalStep(DataSource dataSource) {
@@ -24,7 +24,7 @@ public class TransactionalStep {
     }
 
     public void run(Exchange exchange) throws Exception {
-        Producer route = producer(exchange);
+        Producer route = producer.on(exchange.getContext(), endpointUri);
         Exception[] failure = new Exception[1];
         tx.executeWithoutResult(status -> {
             try {
@@ -42,21 +42,6 @@ public class TransactionalStep {
         if (failure[0] != null) {
             throw failure[0];
         }
-    }
-
-    private Producer producer(Exchange exchange) throws Exception {
-        Producer p = producer;
-        if (p == null) {
-            synchronized (this) {
-                if (producer == null) {
-                    Producer created = exchange.getContext().getEndpoint(endpointUri).createProducer();
-                    created.start();
-                    producer = created;
-                }
-                p = producer;
-            }
-        }
-        return p;
     }
 
     public void setEndpointUri(String endpointUri) {
