@@ -3,6 +3,7 @@ package io.github.twocheckout.connector.storage;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.component.seda.SedaEndpoint;
+import org.apache.camel.support.DefaultExchange;
 
 /**
  * The in-memory hand-off to the processing workers (seda:notification-process) as the recovery poller
@@ -30,7 +31,7 @@ public class ProcessingQueue {
      */
     public void offer(Exchange exchange) throws Exception {
         Object id = exchange.getMessage().getBody();
-        Exchange handOff = exchange.getContext().getEndpoint(endpointUri).createExchange(ExchangePattern.InOnly);
+        Exchange handOff = new DefaultExchange(exchange.getContext(), ExchangePattern.InOnly);
         handOff.getMessage().setBody(id);
         producer.on(exchange.getContext(), handOffUri).process(handOff);
         if (handOff.getException() != null) {
