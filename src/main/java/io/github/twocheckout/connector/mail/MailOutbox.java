@@ -88,18 +88,23 @@ public class MailOutbox {
                 Boolean.class, dedupKey));
     }
 
+    // Oldest due first, in the order of the partial index of pending rows (mail_outbox_due_idx). Ordered
+    // by id, PostgreSQL walked the primary key through every email ever sent to find the pending ones:
+    // 0.2 s a claim at 150,000 sent, growing with the table.
+    static final String CLAIM_DUE = """
+            UPDATE mail_outbox SET lease_until = now() + make_interval(secs => ?), attempts = attempts + 1
+            WHERE id IN (SELECT id FROM mail_outbox
+                         WHERE status = 'PENDING' AND next_attempt_at <= now()
+                           AND (lease_until IS NULL OR lease_until < now())
+                         ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
+            RETURNING id, mail_from, mail_to, subject, body, attempts""";
+
     /**
      * Due emails, leased to this sender (several instances never send the same row together); a sender
      * that dies leaves its rows to another one when the lease runs out.
      */
     public List<Map<String, Object>> claimDue() {
-        return jdbc.queryForList("""
-                UPDATE mail_outbox SET lease_until = now() + make_interval(secs => ?), attempts = attempts + 1
-                WHERE id IN (SELECT id FROM mail_outbox
-                             WHERE status = 'PENDING' AND next_attempt_at <= now()
-                               AND (lease_until IS NULL OR lease_until < now())
-                             ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING id, mail_from, mail_to, subject, body, attempts""", leaseSeconds, batch);
+        return jdbc.queryForList(CLAIM_DUE, leaseSeconds, batch);
     }
 
     /**

@@ -1,0 +1,86 @@
+package io.github.twocheckout.connector.mail;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.twocheckout.connector.support.ConnectorTestBase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox keeps every email it sent. The sender's claim, once a second, must read the pending rows
+ * only, however many were sent before: ordered by id it walked the primary key through all of them.
+ */
+class OutboxClaimTest extends ConnectorTestBase {
+
+    private static final Pattern REMOVED = Pattern.compile("Rows Removed by Filter: (\\d+)");
+
+    @Test
+    void theClaimReadsThePendingEmailsOnlyOldestDueFirstHoweverManyWereSent() throws Exception {
+        try (Connection c = connector.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                // All in one transaction, rolled back: the running sender never sees these rows.
+                s.execute("""
+                        INSERT INTO mail_outbox (dedup_key, kind, mail_from, mail_to, subject, body, status, sent_at)
+                        SELECT 'claim-test:sent:' || g, 'vendor-success', 'from@test', 'to@test', 's', 'b', 'SENT', now()
+                        FROM generate_series(1, 20000) g""");
+                long older = insertPending(s, "2 hours");
+                long newer = insertPending(s, "1 hour");
+                // With neither a sequential scan nor a sort to choose, the plan shows which index gives the
+                // claim its order: it must be one that holds the pending rows only.
+                s.execute("SET LOCAL enable_seqscan = off");
+                s.execute("SET LOCAL enable_sort = off");
+
+                List<Long> claimed = new ArrayList<>();
+                try (PreparedStatement claim = c.prepareStatement(MailOutbox.CLAIM_DUE)) {
+                    claim.setInt(1, 60);
+                    claim.setInt(2, 100);
+                    try (ResultSet rs = claim.executeQuery()) {
+                        while (rs.next()) {
+                            claimed.add(rs.getLong("id"));
+                        }
+                    }
+                }
+                assertThat(claimed).startsWith(older, newer);
+
+                StringBuilder plan = new StringBuilder();
+                try (PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + MailOutbox.CLAIM_DUE)) {
+                    explain.setInt(1, 60);
+                    explain.setInt(2, 100);
+                    try (ResultSet rs = explain.executeQuery()) {
+                        while (rs.next()) {
+                            plan.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                }
+                long removed = 0;
+                Matcher m = REMOVED.matcher(plan);
+                while (m.find()) {
+                    removed += Long.parseLong(m.group(1));
+                }
+                // The rows just leased are filtered out, and whatever else is pending in the shared database;
+                // the 20,000 sent ones must not be read at all.
+                assertThat(removed).as(plan.toString()).isLessThan(1000);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    private static long insertPending(Statement s, String age) throws java.sql.SQLException {
+        try (ResultSet rs = s.executeQuery("""
+                INSERT INTO mail_outbox (dedup_key, kind, mail_from, mail_to, subject, body, next_attempt_at)
+                VALUES ('claim-test:pending:%1$s', 'vendor-success', 'from@test', 'to@test', 's', 'b', now() - interval '%1$s')
+                RETURNING id""".formatted(age))) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
