@@ -24,9 +24,11 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ConnectorDataSource.class);
     /**
-     * Embedded servers whose bean was closed while Camel was still starting: camel-main builds the YAML
-     * beans once to pre-parse the routes, closes them, and builds them again. The second bean takes the
-     * running server over instead of stopping and starting PostgreSQL (about a second of start-up).
+     * Embedded servers whose bean was closed while Camel was still starting: camel-yaml-dsl builds the
+     * beans once to pre-parse the routes, and builds them again, closing the first ones, unless
+     * beans.camel.yaml is the first file loaded (ConnectorMain sees to it; `camel run` keeps its own
+     * order). The second bean takes the running server over instead of stopping and starting
+     * PostgreSQL (about a second of start-up).
      */
     private static final java.util.Map<Path, java.util.concurrent.CompletableFuture<EmbeddedPostgres>> HANDED_OVER =
             new java.util.HashMap<>();
