@@ -25,6 +25,29 @@ public class VendorAlerts {
     private static final Logger LOG = LoggerFactory.getLogger(VendorAlerts.class);
     /** More gaps than this in one check are summed up in the log, not emailed one by one. */
     private static final int MAX_GAP_MAILS = 20;
+    /**
+     * How far before the previous check the next one looks again: a message's received_at is its
+     * intake transaction's start, and the row becomes visible at its commit, a little later.
+     */
+    private static final long GAP_RECHECK_MARGIN_MILLIS = 60_000;
+    /** How far below a message a numbered predecessor is looked up by name before a full search. */
+    private static final int GAP_PROBE = 1000;
+
+    // A message whose predecessor is missing, among those that came of age (older than the grace)
+    // since the given time: the messages of a minute or two, each one index probe, not the
+    // whole lookback (a week of a busy vendor's INS, every minute). The CASE keeps the cast off
+    // message ids that are not numbers, whatever order PostgreSQL evaluates the conditions in.
+    static final String GAP_CANDIDATES = """
+            SELECT c.id, c.received_at
+            FROM (SELECT CASE WHEN message_id ~ '^[0-9]{1,18}$' THEN message_id::bigint END AS id, received_at
+                  FROM notification
+                  WHERE vendor_id = ? AND channel = 'INS' AND status <> 'REJECTED'
+                    AND received_at > greatest(CAST(? AS timestamptz), now() - make_interval(days => ?))
+                    AND received_at < now() - make_interval(mins => ?)) c
+            WHERE c.id IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM notification p
+                WHERE p.vendor_id = ? AND p.channel = 'INS' AND p.message_id = (c.id - 1)::text AND p.status <> 'REJECTED')
+            ORDER BY c.id""";
 
     private final JdbcTemplate jdbc;
     private final MailOutbox outbox;
@@ -35,22 +58,43 @@ public class VendorAlerts {
     private int silenceHours = 48;
     private int insGapGraceMinutes = 30;
     private int insGapLookbackDays = 7;
+    /** When the last check whose alerts all went out started (database time); null: the whole lookback. */
+    private java.sql.Timestamp gapsCheckedAt;
+    /** When the check now being sent started: it becomes gapsCheckedAt once its alerts are written. */
+    private java.sql.Timestamp gapsChecking;
 
     public VendorAlerts(DataSource dataSource, MailOutbox outbox) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.outbox = outbox;
     }
 
-    /** Every alert due now, for every vendor, that was not emailed already. */
-    public List<AlertMail> due() {
+    /**
+     * Every alert due now, for every vendor, that was not emailed already. Gaps are looked for among the
+     * INS messages that came of age since the last check marked {@link #checked()}.
+     */
+    public synchronized List<AlertMail> due() {
+        java.sql.Timestamp checkStart = jdbc.queryForObject("SELECT now()", java.sql.Timestamp.class);
+        java.sql.Timestamp gapsSince = gapsCheckedAt == null ? null
+                : new java.sql.Timestamp(gapsCheckedAt.getTime() - GAP_RECHECK_MARGIN_MILLIS - insGapGraceMinutes * 60_000L);
         List<AlertMail> alerts = new ArrayList<>();
         for (Map<String, Object> vendor : jdbc.queryForList("SELECT id, code, name, contact_email FROM vendor ORDER BY id")) {
             failureShare(vendor, alerts);
             silence(vendor, alerts);
-            insGaps(vendor, alerts);
+            insGaps(vendor, gapsSince, alerts);
         }
+        gapsChecking = checkStart;
         alerts.removeIf(alert -> outbox.contains(alert.getDedupKey()));
         return alerts;
+    }
+
+    /**
+     * The alerts of the last {@link #due()} are in the outbox: the next check need not look at the
+     * messages it looked at. Until then (an outbox write failed), each check looks at them again.
+     */
+    public synchronized void checked() {
+        if (gapsChecking != null) {
+            gapsCheckedAt = gapsChecking;
+        }
     }
 
     void failureShare(Map<String, Object> vendor, List<AlertMail> alerts) {
@@ -127,7 +171,12 @@ public class VendorAlerts {
                 "no notification from 2Checkout for more than " + silenceHours + " hours", lines));
     }
 
-    void insGaps(Map<String, Object> vendor, List<AlertMail> alerts) {
+    /**
+     * Gaps whose next message came of age since {@code since} (null: over the whole lookback, as at the
+     * first check after a start). A gap is found once, when the message after it gets older than the
+     * grace; the key of its email keeps it from being sent twice when the windows overlap.
+     */
+    void insGaps(Map<String, Object> vendor, java.sql.Timestamp since, List<AlertMail> alerts) {
         if (insGapLookbackDays <= 0) {
             return;
         }
@@ -135,33 +184,55 @@ public class VendorAlerts {
         // A gap counts once the message after it is older than the grace period: 2Checkout retries and
         // concurrent deliveries arrive out of order. Rejected calls do not fill a gap: that message
         // still has to be re-sent (and rejections are reported on their own).
-        List<Map<String, Object>> gaps = jdbc.queryForList("""
-                SELECT previous + 1 AS first_missing, id - 1 AS last_missing, received_at
-                FROM (SELECT message_id::bigint AS id, received_at,
-                             lag(message_id::bigint) OVER (ORDER BY message_id::bigint) AS previous
-                      FROM notification
-                      WHERE vendor_id = ? AND channel = 'INS' AND status <> 'REJECTED'
-                        AND message_id ~ '^[0-9]{1,18}$'
-                        AND received_at > now() - make_interval(days => ?)) ordered
-                WHERE id - previous > 1 AND received_at < now() - make_interval(mins => ?)
-                ORDER BY first_missing""", vendorId, insGapLookbackDays, insGapGraceMinutes);
+        List<Map<String, Object>> candidates = jdbc.queryForList(GAP_CANDIDATES, vendorId, since, insGapLookbackDays,
+                insGapGraceMinutes, vendorId);
         int mailed = 0;
-        for (Map<String, Object> gap : gaps) {
-            long first = ((Number) gap.get("first_missing")).longValue();
-            long lastMissing = ((Number) gap.get("last_missing")).longValue();
+        for (int i = 0; i < candidates.size(); i++) {
+            Map<String, Object> next = candidates.get(i);
+            long nextId = ((Number) next.get("id")).longValue();
+            Long previous = previousMessage(vendorId, nextId);
+            if (previous == null) {
+                continue; // the first message of the lookback: nothing before it to miss
+            }
+            long first = previous + 1;
+            long lastMissing = nextId - 1;
             if (mailed == MAX_GAP_MAILS) {
-                LOG.warn("vendor {}: {} more INS message_id gaps not emailed one by one (first from {})",
-                        vendor.get("code"), gaps.size() - mailed, first);
+                LOG.warn("vendor {}: up to {} more INS message_id gaps not emailed one by one (first from {})",
+                        vendor.get("code"), candidates.size() - i, first);
                 break;
             }
             mailed++;
             long missing = lastMissing - first + 1;
             String ids = missing == 1 ? String.valueOf(first) : first + " to " + lastMissing;
             List<String> lines = List.of("Missing message_id: " + ids + " (" + missing + " message" + (missing == 1 ? "" : "s") + ")",
-                    "Next message received: " + (lastMissing + 1) + " at " + ((java.sql.Timestamp) gap.get("received_at")).toInstant());
+                    "Next message received: " + nextId + " at " + ((java.sql.Timestamp) next.get("received_at")).toInstant());
             alerts.add(new AlertMail("ins-gap", "alert:ins-gap:" + vendorId + ":" + first + "-" + lastMissing, recipients(vendor),
                     (String) vendor.get("code"), (String) vendor.get("name"), "INS message_id " + ids + " never arrived", lines));
         }
+    }
+
+    /**
+     * The highest message id below {@code id} received within the lookback, or null. The ids just below
+     * are looked up by name first (the unique index on message_id); only a gap wider than that reads
+     * the vendor's INS of the lookback.
+     */
+    private Long previousMessage(long vendorId, long id) {
+        String[] below = java.util.stream.LongStream.rangeClosed(Math.max(0, id - GAP_PROBE), id - 1)
+                .mapToObj(Long::toString).toArray(String[]::new);
+        Long near = jdbc.queryForObject("""
+                SELECT max(message_id::bigint) FROM notification
+                WHERE vendor_id = ? AND channel = 'INS' AND status <> 'REJECTED' AND message_id = ANY (?)
+                  AND received_at > now() - make_interval(days => ?)""",
+                Long.class, vendorId, below, insGapLookbackDays);
+        if (near != null || id - GAP_PROBE <= 0) {
+            return near;
+        }
+        return jdbc.queryForObject("""
+                SELECT max(id) FROM (SELECT CASE WHEN message_id ~ '^[0-9]{1,18}$' THEN message_id::bigint END AS id
+                                     FROM notification
+                                     WHERE vendor_id = ? AND channel = 'INS' AND status <> 'REJECTED'
+                                       AND received_at > now() - make_interval(days => ?)) numbered
+                WHERE id < ?""", Long.class, vendorId, insGapLookbackDays, id);
     }
 
     private List<String> recipients(Map<String, Object> vendor) {

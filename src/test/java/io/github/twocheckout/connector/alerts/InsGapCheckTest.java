@@ -1,0 +1,105 @@
+package io.github.twocheckout.connector.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.twocheckout.connector.mail.MailOutbox;
+import io.github.twocheckout.connector.support.ConnectorTestBase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
+
+/**
+ * The INS gap check runs every minute for every vendor. After the first check of a start it looks at
+ * the messages that came of age since the previous check, not at a week of them each time, and still
+ * finds every gap once: narrow ones by the ids just below, wide ones by a search of the lookback.
+ */
+class InsGapCheckTest extends ConnectorTestBase {
+
+    private static final Pattern REMOVED = Pattern.compile("Rows Removed by Filter: (\\d+)");
+
+    @Test
+    void gapsAreFoundOnceEachAndLaterChecksReadOnlyTheNewMessages() throws Exception {
+        try (Connection c = connector.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            // One transaction, rolled back: the alerts see this vendor, the running connector never does.
+            SingleConnectionDataSource tx = new SingleConnectionDataSource(c, true);
+            VendorAlerts alerts = new VendorAlerts(tx, new MailOutbox(tx));
+            alerts.setInsGapGraceMinutes(0);
+            try (Statement s = c.createStatement()) {
+                long vendor;
+                try (ResultSet rs = s.executeQuery("""
+                        INSERT INTO vendor (code, name, contact_email) VALUES ('gap-check-test', 'Gap Check', 'gaps@gap.test')
+                        RETURNING id""")) {
+                    rs.next();
+                    vendor = rs.getLong(1);
+                }
+                // A week's history without a gap, two days old: 20,000 messages.
+                s.execute(insert(vendor, "g", "generate_series(100001, 120000)", "2 days"));
+                // Ten minutes ago: 900003 missing (narrow), then 900005 to 901503 missing (wider than the probe).
+                for (long id : new long[] {900001, 900002, 900004, 901504}) {
+                    s.execute(insert(vendor, String.valueOf(id), "(SELECT 1)", "10 minutes"));
+                }
+                // Statistics that know these rows, as autovacuum's analyze keeps them (after 2 % of changes).
+                s.execute("ANALYZE notification");
+                String key = "alert:ins-gap:" + vendor + ":";
+
+                // The first check of a start: the whole lookback.
+                assertThat(gapKeys(alerts, key)).containsExactly(key + "120001-900000", key + "900003-900003",
+                        key + "900005-901503");
+
+                // A message now: the next check finds its gap, and only it (the others came of age before).
+                s.execute(insert(vendor, "901506", "(SELECT 1)", "1 second"));
+                assertThat(gapKeys(alerts, key)).containsExactly(key + "901505-901505");
+                // A check whose alerts were not all written (no checked()) leaves the next one its messages.
+                s.execute(insert(vendor, "901508", "(SELECT 1)", "1 second"));
+                assertThat(alerts.due()).map(AlertMail::getDedupKey).contains(key + "901507-901507");
+                assertThat(gapKeys(alerts, key)).containsExactly(key + "901505-901505", key + "901507-901507");
+
+                // What such a check reads: the minutes since the previous one, through an index.
+                s.execute("SET LOCAL enable_seqscan = off");
+                StringBuilder plan = new StringBuilder();
+                try (PreparedStatement explain = c.prepareStatement("EXPLAIN ANALYZE " + VendorAlerts.GAP_CANDIDATES)) {
+                    explain.setLong(1, vendor);
+                    explain.setTimestamp(2, new java.sql.Timestamp(System.currentTimeMillis() - 2 * 60_000));
+                    explain.setInt(3, 7);
+                    explain.setInt(4, 0);
+                    explain.setLong(5, vendor);
+                    try (ResultSet rs = explain.executeQuery()) {
+                        while (rs.next()) {
+                            plan.append(rs.getString(1)).append('\n');
+                        }
+                    }
+                }
+                long removed = 0;
+                Matcher m = REMOVED.matcher(plan);
+                while (m.find()) {
+                    removed += Long.parseLong(m.group(1));
+                }
+                assertThat(removed).as(plan.toString()).isLessThan(100);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /** One check as the alerts route makes it: what is due, then (the emails written) checked. */
+    private static List<String> gapKeys(VendorAlerts alerts, String prefix) {
+        List<String> keys = alerts.due().stream().map(AlertMail::getDedupKey).filter(k -> k.startsWith(prefix)).sorted().toList();
+        alerts.checked();
+        return keys;
+    }
+
+    /** Processed INS notifications of {@code vendor} with the message ids of {@code ids} (alias g), received that long ago. */
+    private static String insert(long vendor, String messageId, String ids, String age) {
+        return """
+                INSERT INTO notification (channel, vendor_id, message_id, message_type, raw_body, status, received_at)
+                SELECT 'INS', %d, %s::text, 'ORDER_CREATED', '', 'PROCESSED', now() - interval '%s' FROM %s g""".formatted(
+                vendor, messageId, age, ids);
+    }
+}
