@@ -33,10 +33,6 @@ public class VendorAlerts {
     /** How far below a message a numbered predecessor is looked up by name before a full search. */
     private static final int GAP_PROBE = 1000;
 
-    // A message whose predecessor is missing, among those that came of age (older than the grace)
-    // since the given time: the messages of a minute or two, each one index probe, not the
-    // whole lookback (a week of a busy vendor's INS, every minute). The CASE keeps the cast off
-    // message ids that are not numbers, whatever order PostgreSQL evaluates the conditions in.
     // Failed and rejected notifications of a vendor in the failure window (notification_failing_idx).
     static final String FAILING = """
             SELECT count(*) FILTER (WHERE status = 'FAILED') AS failed, count(*) FILTER (WHERE status = 'REJECTED') AS rejected
@@ -47,6 +43,10 @@ public class VendorAlerts {
             SELECT count(*) FROM (SELECT 1 FROM notification
                                   WHERE vendor_id = ? AND received_at > now() - make_interval(mins => ?) LIMIT ?) w""";
 
+    // A message whose predecessor is missing, among those that came of age (older than the grace)
+    // since the given time: the messages of a minute or two, each one index probe, not the
+    // whole lookback (a week of a busy vendor's INS, every minute). The CASE keeps the cast off
+    // message ids that are not numbers, whatever order PostgreSQL evaluates the conditions in.
     static final String GAP_CANDIDATES = """
             SELECT c.id, c.received_at
             FROM (SELECT CASE WHEN message_id ~ '^[0-9]{1,18}$' THEN message_id::bigint END AS id, received_at
