@@ -18,10 +18,15 @@ public final class VendorMail implements Addressed {
     private final String reason;
     private final boolean test;
     /** The processing attempt an error email is about (its outbox key); null: as the row says. */
-    private Integer attempt;
+    private final Integer attempt;
 
     public VendorMail(List<String> to, String vendorName, String connectorName, Long notificationId, String channel,
                       String messageType, String orderRef, List<String> lines, String reason, boolean test) {
+        this(to, vendorName, connectorName, notificationId, channel, messageType, orderRef, lines, reason, test, null);
+    }
+
+    private VendorMail(List<String> to, String vendorName, String connectorName, Long notificationId, String channel,
+                       String messageType, String orderRef, List<String> lines, String reason, boolean test, Integer attempt) {
         this.to = List.copyOf(to);
         this.vendorName = vendorName;
         this.connectorName = connectorName;
@@ -32,6 +37,7 @@ public final class VendorMail implements Addressed {
         this.lines = lines == null ? List.of() : List.copyOf(lines);
         this.reason = reason;
         this.test = test;
+        this.attempt = attempt;
     }
 
     @Override
@@ -57,9 +63,8 @@ public final class VendorMail implements Addressed {
 
     /** The same email, about the given processing attempt of its notification. */
     public VendorMail forAttempt(int attempt) {
-        VendorMail copy = new VendorMail(to, vendorName, connectorName, notificationId, channel, messageType, orderRef, lines, reason, test);
-        copy.attempt = attempt;
-        return copy;
+        return new VendorMail(to, vendorName, connectorName, notificationId, channel, messageType, orderRef, lines, reason, test,
+                attempt);
     }
 
     public Integer getAttempt() {
