@@ -44,4 +44,34 @@ class ConnectorMainTest {
         p.setProperty("connector.config-dir", "config");
         assertThat(ConnectorMain.create(p).getOverrideProperties()).doesNotContainKeys("keygen.templates", "mail.templates");
     }
+
+    @Test
+    void thePackagedRouteFilesAreNamedOneByOneBeansFirst() throws Exception {
+        // Named files, not a classpath pattern: a pattern makes Camel read the whole JAR through, twice.
+        java.nio.file.Path jar = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/connector-main-test")).resolve("routes.jar");
+        try (var out = new java.util.jar.JarOutputStream(java.nio.file.Files.newOutputStream(jar))) {
+            for (String name : new String[] {"routes/alerts.camel.yaml", "routes/beans.camel.yaml", "routes/api.camel.yaml",
+                    "routes/README.md", "routes/old/x.camel.yaml", "config/y.camel.yaml"}) {
+                out.putNextEntry(new java.util.jar.JarEntry(name));
+                out.write("- route: {}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+        }
+        assertThat(ConnectorMain.routeFilesIn(jar))
+                .isEqualTo("classpath:routes/beans.camel.yaml,classpath:routes/alerts.camel.yaml,classpath:routes/api.camel.yaml");
+    }
+
+    @Test
+    void inAClassesFolderEveryRouteFileIsListed() throws Exception {
+        java.nio.file.Path classes = java.nio.file.Path.of("target/classes");
+        String listed = ConnectorMain.routeFilesIn(classes);
+        long files;
+        try (var all = java.nio.file.Files.list(java.nio.file.Path.of("routes"))) {
+            files = all.filter(f -> f.toString().endsWith(".camel.yaml")).count();
+        }
+        assertThat(listed).startsWith("classpath:routes/beans.camel.yaml,");
+        assertThat(listed.split(",")).hasSize((int) files).allMatch(n -> n.startsWith("classpath:routes/") && n.endsWith(".camel.yaml"));
+        java.nio.file.Path noRoutes = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target/connector-main-test/no-routes"));
+        assertThat(ConnectorMain.routeFilesIn(noRoutes)).isNull();
+    }
 }
