@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,28 @@ class ProcessingHandOffTest {
             Map<String, Object> row = c.notifications(post.saleId()).get(0);
             assertThat(row.get("status")).isEqualTo("PROCESSED");
             assertThat(row.get("attempts")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void anInstanceThatDoesNotProcessAcknowledgesAndLeavesTheRowToTheOthers() throws Exception {
+        try (RunningConnector intakeOnly = RunningConnector.start(Map.of("processing.enabled", "false"))) {
+            for (String route : List.of("notification-process", "notification-recovery", "parked-report")) {
+                assertThat(intakeOnly.context().getRouteController().getRouteStatus(route)).as(route).isEqualTo(ServiceStatus.Stopped);
+            }
+            InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
+            intakeOnly.http().contentType("application/x-www-form-urlencoded").body(post.body()).post("/2co/ins").then().statusCode(200);
+            assertThat(intakeOnly.notifications(post.saleId())).singleElement()
+                    .satisfies(row -> assertThat(row.get("status")).isEqualTo("RECEIVED"));
+            // Nothing queued in memory for workers that do not run here.
+            assertThat(intakeOnly.context().getEndpoint("seda:notification-process", SedaEndpoint.class).getCurrentQueueSize()).isZero();
+
+            // An instance that processes, on the same database, finds the row with its recovery poller.
+            try (RunningConnector worker = RunningConnector.start(Map.of("processing.stall-seconds", "1",
+                    "processing.recovery-interval-ms", "200"))) {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(worker.licenses(post.saleId())).hasSize(1));
+                assertThat(worker.notifications(post.saleId()).get(0).get("status")).isEqualTo("PROCESSED");
+            }
         }
     }
 }

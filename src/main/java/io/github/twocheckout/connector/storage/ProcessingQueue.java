@@ -17,6 +17,7 @@ public class ProcessingQueue {
     /** The same queue for sending: never wait for the workers, and when it is full drop rather than fail. */
     private String handOffUri;
     private final StartedProducer producer = new StartedProducer();
+    private boolean enabled = true;
 
     public ProcessingQueue() {
         setEndpointUri("seda:notification-process");
@@ -30,6 +31,9 @@ public class ProcessingQueue {
      * committed, and the recovery poller queues it again.
      */
     public void offer(Exchange exchange) throws Exception {
+        if (!enabled) {
+            return; // an instance that does not process (processing.enabled=false): the row waits for the others
+        }
         Object id = exchange.getMessage().getBody();
         Exchange handOff = new DefaultExchange(exchange.getContext(), ExchangePattern.InOnly);
         handOff.getMessage().setBody(id);
@@ -43,6 +47,10 @@ public class ProcessingQueue {
     public boolean runningLow(Exchange exchange) {
         SedaEndpoint queue = exchange.getContext().getEndpoint(endpointUri, SedaEndpoint.class);
         return queue.getCurrentQueueSize() < Math.max(1, queue.getSize() / 10);
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
     }
 
     public void setEndpointUri(String endpointUri) {

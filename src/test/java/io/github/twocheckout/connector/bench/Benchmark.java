@@ -165,6 +165,31 @@ public final class Benchmark {
                 double postgresMs = (postgresCpuTicks() - postgresCpuBefore) * 10.0 / acknowledged;
                 row("end to end: CPU per order, connector / PostgreSQL (until the backlog and outbox are worked off)",
                         fmt(connectorMs) + " / " + fmt(postgresMs) + " ms", "", null);
+
+                // Diagnostic: intake alone. The same JAR as an instance that only acknowledges and stores
+                // (processing.enabled=false), alternating with the baseline: what the acknowledgement path
+                // itself costs, without the processing that shares the two cores in the phases above. Last,
+                // because the rows it stores are left unprocessed.
+                connector.destroy();
+                connector.waitFor();
+                int intakePort = freePort();
+                int intakeMgmt = freePort();
+                connector = startJar(work.resolve("intake-only"), List.of("-Ddb.url=" + url, "-Ddb.username=postgres",
+                        "-Dprocessing.enabled=false", "-Dcamel.server.port=" + intakePort, "-Dcamel.management.port=" + intakeMgmt));
+                awaitReady(intakeMgmt, connector, Duration.ofSeconds(60));
+                String intakeUrl = "http://127.0.0.1:" + intakePort;
+                load(intakeUrl, "ins=1", 32, warmup);
+                List<LoadSummary> intakeBase = new ArrayList<>();
+                List<LoadSummary> intakeOnly = new ArrayList<>();
+                for (int round = 0; round < 2; round++) {
+                    intakeBase.add(load(baselineUrl, "ins=1", 32, phase));
+                    intakeOnly.add(load(intakeUrl, "ins=1", 32, phase));
+                }
+                double intakeBaseTput = intakeBase.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
+                double intakeTput = intakeOnly.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
+                row("diagnostic, intake alone (processing.enabled=false): INS acknowledged/s; ratio to the baseline alongside ("
+                        + fmt(intakeBaseTput) + "/s)", fmt(intakeTput) + "; " + fmt(intakeTput / intakeBaseTput), "", null);
+                row("diagnostic, intake alone: INS p50 / p99 / p99.9 ms", latency(intakeOnly.get(intakeOnly.size() - 1)), "", null);
             } finally {
                 connector.destroy();
                 connector.waitFor();
