@@ -138,14 +138,14 @@ class StandaloneJarIT {
         assertThat(folder.resolve("config/application.properties")).exists();
     }
 
-    /** The README's custom-step snippet, inserted where the README says: before the INS route's filter step. */
+    /** The README's custom-step snippet, inserted where the README says: before the INS route's step that queues it. */
     private static void addTheReadmeCustomStep(Path route) throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         Matcher m = Pattern.compile("```yaml\\n(\\s*- log:\\n\\s*message: \"custom step:[^\\n]*\\n)```").matcher(readme);
         assertThat(m.find()).as("README has the custom-step example").isTrue();
         String yaml = Files.readString(route);
-        String filter = "        - filter:\n";
-        assertThat(yaml).contains(filter);
-        Files.writeString(route, yaml.replaceFirst(Pattern.quote(filter), Matcher.quoteReplacement(m.group(1) + filter)));
+        String enqueue = "        - to:\n            uri: direct:notification-enqueue\n";
+        assertThat(yaml).contains(enqueue);
+        Files.writeString(route, yaml.replaceFirst(Pattern.quote(enqueue), Matcher.quoteReplacement(m.group(1) + enqueue)));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.storage;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -31,13 +32,27 @@ public class ProcessingQueue {
      * committed, and the recovery poller queues it again.
      */
     public void offer(Exchange exchange) throws Exception {
+        offer(exchange.getContext(), exchange.getMessage().getBody());
+    }
+
+    /**
+     * Hands the row intake has just stored (variable "stored") to the workers when it is to be processed:
+     * new, or a repeat of one that had failed; a duplicate of a stored call is not queued again.
+     */
+    public void offerStored(Exchange exchange) throws Exception {
+        StoreResult stored = exchange.getVariable("stored", StoreResult.class);
+        if (stored != null && stored.isEnqueue()) {
+            offer(exchange.getContext(), stored.getNotificationId());
+        }
+    }
+
+    private void offer(CamelContext context, Object id) throws Exception {
         if (!enabled) {
             return; // an instance that does not process (processing.enabled=false): the row waits for the others
         }
-        Object id = exchange.getMessage().getBody();
-        Exchange handOff = new DefaultExchange(exchange.getContext(), ExchangePattern.InOnly);
+        Exchange handOff = new DefaultExchange(context, ExchangePattern.InOnly);
         handOff.getMessage().setBody(id);
-        producer.on(exchange.getContext(), handOffUri).process(handOff);
+        producer.on(context, handOffUri).process(handOff);
         if (handOff.getException() != null) {
             throw handOff.getException();
         }
