@@ -86,9 +86,9 @@ public final class ConnectorMain {
         // beans.camel.yaml first. camel-yaml-dsl builds every bean when it pre-parses the route files, and
         // skips it at the real load only while the file is the first one loaded (its cache of built beans
         // is cleared after each file): in name order, alerts.camel.yaml came first, and every bean, with its
-        // start-up work (database, connector configuration), was built twice, 0.6 s of the start-up. A
-        // pattern, not the file's name: inside the JAR a named file and a found one are different resources,
-        // and the file would be loaded twice.
+        // start-up work (database, connector configuration), was built twice, 0.6 s of the start-up. From a
+        // folder, two patterns (a file named outright as well as found by the second pattern would be
+        // loaded twice); from the JAR, every file named (see packagedRouteFiles).
         String packaged = routesBase.startsWith("classpath:") ? packagedRouteFiles() : null;
         main.configure().withRoutesIncludePattern(packaged != null ? packaged
                 : routesBase + "/beans*.camel.yaml," + routesBase + "/*.camel.yaml");

@@ -99,18 +99,12 @@ public final class Benchmark {
                 load(baselineUrl, "ins=1", 32, warmup);
                 load(connectorUrl, "ins=1", 32, warmup);
                 awaitBacklog(jdbc, Duration.ofMinutes(5));
-                List<LoadSummary> base = new ArrayList<>();
-                List<LoadSummary> ins = new ArrayList<>();
-                for (int round = 0; round < 2; round++) {
-                    base.add(load(baselineUrl, "ins=1", 32, phase));
-                    ins.add(load(connectorUrl, "ins=1", 32, phase));
-                    awaitBacklog(jdbc, Duration.ofMinutes(5));
-                }
-                double baseTput = base.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
-                double insTput = ins.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
-                LoadSummary insLast = ins.get(ins.size() - 1);
+                Alternated insPhases = alternate(baselineUrl, connectorUrl, () -> awaitBacklog(jdbc, Duration.ofMinutes(5)));
+                double baseTput = insPhases.baselinePerSecond();
+                double insTput = insPhases.connectorPerSecond();
+                LoadSummary insLast = insPhases.connector().get(insPhases.connector().size() - 1);
                 row("baseline: INS acknowledged/s (verify + INSERT, 32 connections)", fmt(baseTput), "", null);
-                row("baseline: INS p50 / p99 / p99.9 ms", latency(base.get(base.size() - 1)), "", null);
+                row("baseline: INS p50 / p99 / p99.9 ms", latency(insPhases.baseline().get(insPhases.baseline().size() - 1)), "", null);
                 row("connector: INS acknowledged/s (32 connections)", fmt(insTput), "", null);
                 row("connector/baseline INS acknowledgement ratio", fmt(insTput / baseTput), "≥ 0.6", insTput / baseTput >= 0.6);
                 row("connector: INS p50 / p99 / p99.9 ms", latency(insLast), "p99 ≤ 50 ms", insLast.latencyMs().p99() <= 50);
@@ -179,17 +173,13 @@ public final class Benchmark {
                 awaitReady(intakeMgmt, connector, Duration.ofSeconds(60));
                 String intakeUrl = "http://127.0.0.1:" + intakePort;
                 load(intakeUrl, "ins=1", 32, warmup);
-                List<LoadSummary> intakeBase = new ArrayList<>();
-                List<LoadSummary> intakeOnly = new ArrayList<>();
-                for (int round = 0; round < 2; round++) {
-                    intakeBase.add(load(baselineUrl, "ins=1", 32, phase));
-                    intakeOnly.add(load(intakeUrl, "ins=1", 32, phase));
-                }
-                double intakeBaseTput = intakeBase.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
-                double intakeTput = intakeOnly.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
+                Alternated intakePhases = alternate(baselineUrl, intakeUrl, () -> { });
+                double intakeBaseTput = intakePhases.baselinePerSecond();
+                double intakeTput = intakePhases.connectorPerSecond();
                 row("diagnostic, intake alone (processing.enabled=false): INS acknowledged/s; ratio to the baseline alongside ("
                         + fmt(intakeBaseTput) + "/s)", fmt(intakeTput) + "; " + fmt(intakeTput / intakeBaseTput), "", null);
-                row("diagnostic, intake alone: INS p50 / p99 / p99.9 ms", latency(intakeOnly.get(intakeOnly.size() - 1)), "", null);
+                row("diagnostic, intake alone: INS p50 / p99 / p99.9 ms",
+                        latency(intakePhases.connector().get(intakePhases.connector().size() - 1)), "", null);
             } finally {
                 connector.destroy();
                 connector.waitFor();
@@ -200,6 +190,32 @@ public final class Benchmark {
                 pg.close();
             }
         }
+    }
+
+    /** INS phases of the baseline and of a connector, alternating; the ratios compare their averages. */
+    private record Alternated(List<LoadSummary> baseline, List<LoadSummary> connector) {
+        double baselinePerSecond() {
+            return baseline.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
+        }
+
+        double connectorPerSecond() {
+            return connector.stream().mapToDouble(LoadSummary::throughputPerSecond).average().orElse(0);
+        }
+    }
+
+    /** Something to wait for after each connector phase (its backlog worked off), so that it takes nothing from the next. */
+    private interface Settle {
+        void await() throws InterruptedException;
+    }
+
+    private Alternated alternate(String baselineUrl, String connectorUrl, Settle afterConnector) throws InterruptedException {
+        Alternated phases = new Alternated(new ArrayList<>(), new ArrayList<>());
+        for (int round = 0; round < 2; round++) {
+            phases.baseline().add(load(baselineUrl, "ins=1", 32, phase));
+            phases.connector().add(load(connectorUrl, "ins=1", 32, phase));
+            afterConnector.await();
+        }
+        return phases;
     }
 
     private LoadSummary load(String url, String mix, int concurrency, Duration duration) throws InterruptedException {
