@@ -41,7 +41,12 @@ public class ProcessingQueue {
      */
     public void offerStored(Exchange exchange) throws Exception {
         StoreResult stored = exchange.getVariable("stored", StoreResult.class);
-        if (stored != null && stored.isEnqueue()) {
+        if (stored == null) {
+            // A route edited so that nothing was stored before this step: say so, rather than leave new
+            // rows to wait silently for the recovery poller.
+            throw new IllegalStateException("direct:notification-enqueue needs variable 'stored' (set by notificationStore.store)");
+        }
+        if (stored.isEnqueue()) {
             offer(exchange.getContext(), stored.getNotificationId());
         }
     }
