@@ -46,6 +46,36 @@ class ProcessingHandOffTest {
     }
 
     @Test
+    void aBacklogLargerThanTheHandOffIsQueuedAgainAsSoonAsThereIsRoom() throws Exception {
+        // A hand-off of 4 places, and rows that would count as stalled only after an hour: the rows it
+        // drops must come back from the database as soon as the workers have room, not an hour later.
+        try (RunningConnector c = RunningConnector.start(Map.of("processing.queue-size", "4",
+                "processing.recovery-interval-ms", "200", "processing.stall-seconds", "3600"))) {
+            c.context().getRouteController().stopRoute("notification-process");
+            List<InsPost> posts = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
+                c.http().contentType("application/x-www-form-urlencoded").body(post.body()).post("/2co/ins").then().statusCode(200);
+                posts.add(post);
+            }
+            // Every call was acknowledged, four wait in the hand-off, the others in the database only.
+            assertThat(c.context().getEndpoint("seda:notification-process", SedaEndpoint.class).getCurrentQueueSize()).isEqualTo(4);
+
+            c.context().getRouteController().startRoute("notification-process");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                for (InsPost post : posts) {
+                    assertThat(c.licenses(post.saleId())).as(post.saleId()).hasSize(1);
+                }
+            });
+            for (InsPost post : posts) {
+                Map<String, Object> row = c.notifications(post.saleId()).get(0);
+                assertThat(row.get("status")).isEqualTo("PROCESSED");
+                assertThat(row.get("attempts")).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
     void anInstanceThatDoesNotProcessAcknowledgesAndLeavesTheRowToTheOthers() throws Exception {
         try (RunningConnector intakeOnly = RunningConnector.start(Map.of("processing.enabled", "false"))) {
             for (String route : List.of("notification-process", "notification-recovery", "parked-report")) {

@@ -216,6 +216,16 @@ public class NotificationStore {
     }
 
     /**
+     * The ids of rows waiting as RECEIVED, oldest first (through the partial index of unfinished rows:
+     * the cost is that of the backlog, not of the table).
+     */
+    public List<Long> receivedOldestFirst(int limit) {
+        return jdbc.queryForList(RECEIVED_OLDEST_FIRST, Long.class, limit);
+    }
+
+    static final String RECEIVED_OLDEST_FIRST = "SELECT id FROM notification WHERE status = 'RECEIVED' ORDER BY received_at LIMIT ?";
+
+    /**
      * Rows that should be processing but are not: received before this process started or long enough
      * ago that their in-memory hand-off was lost, processing under an expired lease (a crash), or
      * parked for an order whose licenses now exist.

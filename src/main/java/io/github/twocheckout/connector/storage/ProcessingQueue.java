@@ -1,24 +1,34 @@
 package io.github.twocheckout.connector.storage;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.support.DefaultExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The in-memory hand-off to the processing workers (seda:notification-process) as the recovery poller
- * sees it. The database is the real queue; the poller tops the hand-off up only when it runs low, so
- * that under a backlog it does not queue again, as "stalled", rows that merely wait their turn (each
- * such copy costs a worker a claim, and crowds new arrivals out of a full queue).
+ * The in-memory hand-off to the processing workers (seda:notification-process). The database is the
+ * real queue: what does not fit in the hand-off stays committed as RECEIVED. The recovery poller tops
+ * the hand-off up with the rows it had to drop ({@link #requeueOverflowed}), and with stalled rows only
+ * when it runs low, so that under a backlog it does not queue again, as "stalled", rows that merely
+ * wait their turn (each such copy costs a worker a claim, and crowds new arrivals out of a full queue).
  */
 public class ProcessingQueue {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessingQueue.class);
+
     private String endpointUri;
-    /** The same queue for sending: never wait for the workers, and when it is full drop rather than fail. */
-    private String handOffUri;
-    private final StartedProducer producer = new StartedProducer();
+    private volatile SedaEndpoint endpoint;
     private boolean enabled = true;
+    private NotificationStore store;
+    /** Rows may wait as RECEIVED that the hand-off does not hold: true at start, and after a drop. */
+    private volatile boolean overflow = true;
 
     public ProcessingQueue() {
         setEndpointUri("seda:notification-process");
@@ -29,17 +39,17 @@ public class ProcessingQueue {
      * queue a copy of the caller's exchange with all its variables (the request's raw body, the parsed
      * message): under a backlog of thousands that is tens of megabytes of heap, full collections, and
      * with large IPN bodies a risk of running out of memory. A full queue drops the id: the row is
-     * committed, and the recovery poller queues it again.
+     * committed, and the recovery poller queues it again as soon as there is room.
      */
-    public void offer(Exchange exchange) throws Exception {
-        offer(exchange.getContext(), exchange.getMessage().getBody());
+    public void offer(Exchange exchange) {
+        offer(exchange.getContext(), exchange.getMessage().getBody(Long.class));
     }
 
     /**
      * Hands the row intake has just stored (variable "stored") to the workers when it is to be processed:
      * new, or a repeat of one that had failed; a duplicate of a stored call is not queued again.
      */
-    public void offerStored(Exchange exchange) throws Exception {
+    public void offerStored(Exchange exchange) {
         StoreResult stored = exchange.getVariable("stored", StoreResult.class);
         if (stored == null) {
             // A route edited so that nothing was stored before this step: say so, rather than leave new
@@ -51,30 +61,84 @@ public class ProcessingQueue {
         }
     }
 
-    private void offer(CamelContext context, Object id) throws Exception {
+    private void offer(CamelContext context, long id) {
         if (!enabled) {
             return; // an instance that does not process (processing.enabled=false): the row waits for the others
         }
         Exchange handOff = new DefaultExchange(context, ExchangePattern.InOnly);
         handOff.getMessage().setBody(id);
-        producer.on(context, handOffUri).process(handOff);
-        if (handOff.getException() != null) {
-            throw handOff.getException();
+        // Straight into the endpoint's queue, which the workers poll: unlike a producer with
+        // discardWhenFull, the queue says when it drops the id, and requeueOverflowed looks for it.
+        if (!endpoint(context).getQueue().offer(handOff)) {
+            overflow = true;
         }
+    }
+
+    /**
+     * Rows waiting as RECEIVED that are not in the hand-off, oldest first, as many as there is room
+     * for: after the hand-off dropped some (a backlog larger than it), and once after a start (rows
+     * left from before). Only when the hand-off is down to half, so that the workers do not run dry
+     * while a backlog waits. Before, such rows waited until they counted as stalled
+     * (processing.stall-seconds), then came 500 per recovery interval: a backlog larger than the
+     * hand-off was worked off at a fraction of the workers' pace. A row a worker holds between two
+     * redeliveries may be queued again; its claim (a row lock, then the status) makes that harmless.
+     */
+    public void requeueOverflowed(Exchange exchange) {
+        List<Long> ids = overflowed(exchange.getContext());
+        for (Long id : ids) {
+            offer(exchange.getContext(), id);
+        }
+        if (!ids.isEmpty()) {
+            LOG.info("{} waiting notifications queued for the workers again (the hand-off had been full, or the process restarted)",
+                    ids.size());
+        }
+    }
+
+    private List<Long> overflowed(CamelContext context) {
+        BlockingQueue<Exchange> queue = endpoint(context).getQueue();
+        int room = queue.remainingCapacity();
+        if (!enabled || !overflow || room < endpoint.getSize() / 2) {
+            return List.of();
+        }
+        // Cleared before looking: an id dropped from now on sets it again.
+        overflow = false;
+        Set<Long> queued = new HashSet<>();
+        for (Exchange waiting : queue) {
+            queued.add(waiting.getMessage().getBody(Long.class));
+        }
+        int limit = room + queued.size();
+        List<Long> oldest = store.receivedOldestFirst(limit);
+        if (oldest.size() == limit) {
+            overflow = true; // more may wait behind these
+        }
+        return oldest.stream().filter(id -> !queued.contains(id)).limit(room).toList();
     }
 
     /** True while fewer than a tenth of the hand-off's places are taken. */
     public boolean runningLow(Exchange exchange) {
-        SedaEndpoint queue = exchange.getContext().getEndpoint(endpointUri, SedaEndpoint.class);
+        SedaEndpoint queue = endpoint(exchange.getContext());
         return queue.getCurrentQueueSize() < Math.max(1, queue.getSize() / 10);
+    }
+
+    private SedaEndpoint endpoint(CamelContext context) {
+        SedaEndpoint resolved = endpoint;
+        if (resolved == null || resolved.getCamelContext() != context) {
+            resolved = context.getEndpoint(endpointUri, SedaEndpoint.class);
+            endpoint = resolved;
+        }
+        return resolved;
     }
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
     }
 
+    public void setStore(NotificationStore store) {
+        this.store = store;
+    }
+
     public void setEndpointUri(String endpointUri) {
         this.endpointUri = endpointUri;
-        this.handOffUri = endpointUri + (endpointUri.contains("?") ? "&" : "?") + "waitForTaskToComplete=Never&discardWhenFull=true";
+        this.endpoint = null;
     }
 }
