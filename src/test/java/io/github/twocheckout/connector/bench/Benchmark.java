@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.Period;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -154,6 +155,15 @@ public final class Benchmark {
                 // What an order costs, acknowledged, processed and its email sent: CPU from the start of the
                 // end-to-end phase until the backlog and the outbox are worked off, per order acknowledged.
                 awaitBacklog(jdbc, Duration.ofMinutes(10));
+                // Processing alone: the licenses of the backlog left when the orders stopped, per second of
+                // working it off (intake idle meanwhile); a figure worth reading when that backlog is large.
+                Map<String, Object> drain = jdbc.queryForMap("""
+                        SELECT count(*) AS issued, extract(epoch FROM max(issued_at) - ?) AS seconds FROM license WHERE issued_at > ?""",
+                        to, to);
+                Number drainSeconds = (Number) drain.get("seconds");
+                long drained = ((Number) drain.get("issued")).longValue();
+                row("processing alone: licenses/s working off the " + backlog + " notifications left when the orders stopped",
+                        drainSeconds == null || drainSeconds.doubleValue() <= 0 ? "-" : fmt(drained / drainSeconds.doubleValue()), "", null);
                 long acknowledged = orders.ok();
                 double connectorMs = (cpuTicks(connector.toHandle()) - connectorCpuBefore) * 10.0 / acknowledged;
                 double postgresMs = (postgresCpuTicks() - postgresCpuBefore) * 10.0 / acknowledged;
