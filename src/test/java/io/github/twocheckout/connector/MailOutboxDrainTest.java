@@ -39,6 +39,10 @@ class MailOutboxDrainTest {
             assertThat(((Number) counts.get("sent")).intValue()).isEqualTo(35);
             assertThat(((Number) counts.get("pending")).intValue()).isZero();
             assertThat(((Number) counts.get("max_attempts")).intValue()).isEqualTo(1);
+            // Each claim's emails are marked SENT together, in one statement (one sent_at per batch).
+            Integer marks = c.jdbc().queryForObject("SELECT count(DISTINCT sent_at) FROM mail_outbox WHERE dedup_key LIKE ?",
+                    Integer.class, run + ":%");
+            assertThat(marks).isEqualTo(4);
         }
     }
 }

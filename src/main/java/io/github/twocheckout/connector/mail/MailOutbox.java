@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * The mail outbox. Processing writes each composed email here (one row per email, keyed so that a
  * retried or replayed notification does not write it twice); a poller sends due rows and retries
  * failures with exponential back-off until SMTP takes them. An email is sent at least once, and twice
- * only if the process dies between SMTP accepting it and the row being marked sent.
+ * only if the process dies between SMTP accepting it and its batch being marked sent (markSent).
  */
 public class MailOutbox {
 
@@ -25,6 +25,8 @@ public class MailOutbox {
     private long maxRetryDelaySeconds = 3600;
     private int batch = 100;
     private int leaseSeconds = 60;
+    /** Sent by this process, not yet marked SENT (the outbox sender's thread adds, markSent drains). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Long> sentNotMarked = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     public MailOutbox(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -130,9 +132,36 @@ public class MailOutbox {
         m.setBody(row.get("body"));
     }
 
+    /** Notes the email as sent; {@link #markSent} writes that down for the whole batch at once. */
     public void sent(Exchange exchange) {
-        jdbc.update("UPDATE mail_outbox SET status = 'SENT', sent_at = now(), lease_until = NULL, last_error = NULL WHERE id = ?",
-                exchange.getVariable("outboxId", Long.class));
+        sentNotMarked.add(exchange.getVariable("outboxId", Long.class));
+    }
+
+    /**
+     * Marks the emails sent since the last call as SENT, in one statement. One UPDATE and commit per
+     * email cost a round trip and a WAL flush each (a fifth of what an order's email cost the sender in
+     * a profile). The price: a process that dies in the middle of a batch sends that batch's emails
+     * again, up to {@code mail.outbox.batch}, where before it was the one email in flight.
+     */
+    public void markSent() {
+        List<Long> ids = new java.util.ArrayList<>();
+        for (Long id = sentNotMarked.poll(); id != null; id = sentNotMarked.poll()) {
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            jdbc.update(con -> {
+                java.sql.PreparedStatement update = con.prepareStatement(
+                        "UPDATE mail_outbox SET status = 'SENT', sent_at = now(), lease_until = NULL, last_error = NULL WHERE id = ANY (?)");
+                update.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+                return update;
+            });
+        } catch (RuntimeException e) {
+            sentNotMarked.addAll(ids); // the database was away: marked at the next batch, while their lease holds
+            throw e;
+        }
     }
 
     /** SMTP refused or was away: try again after 5 s, 10 s, 20 s ... up to an hour, for as long as it takes. */

@@ -3,13 +3,11 @@ package io.github.twocheckout.connector.mail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.twocheckout.connector.support.ConnectorTestBase;
+import io.github.twocheckout.connector.support.Longs;
 import io.github.twocheckout.connector.support.QueryPlan;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,8 +35,8 @@ class OutboxClaimTest extends ConnectorTestBase {
 
                 // Oldest due first, one at a time (RETURNING gives no order of its own); a claimed row is
                 // leased, so the next claim takes the next one.
-                assertThat(claim(c, 1)).containsExactly(older);
-                assertThat(claim(c, 1)).containsExactly(newer);
+                assertThat(Longs.query(c, MailOutbox.CLAIM_DUE, 60, 1)).containsExactly(older);
+                assertThat(Longs.query(c, MailOutbox.CLAIM_DUE, 60, 1)).containsExactly(newer);
 
                 QueryPlan plan = QueryPlan.explainAnalyze(c, MailOutbox.CLAIM_DUE, 60, 100);
                 assertThat(plan.rowsRemovedByFilter()).as(plan.text()).isLessThan(1000);
@@ -46,20 +44,6 @@ class OutboxClaimTest extends ConnectorTestBase {
                 c.rollback();
             }
         }
-    }
-
-    private static List<Long> claim(Connection c, int batch) throws java.sql.SQLException {
-        List<Long> claimed = new ArrayList<>();
-        try (PreparedStatement claim = c.prepareStatement(MailOutbox.CLAIM_DUE)) {
-            claim.setInt(1, 60);
-            claim.setInt(2, batch);
-            try (ResultSet rs = claim.executeQuery()) {
-                while (rs.next()) {
-                    claimed.add(rs.getLong("id"));
-                }
-            }
-        }
-        return claimed;
     }
 
     private static long insertPending(Statement s, String age) throws java.sql.SQLException {

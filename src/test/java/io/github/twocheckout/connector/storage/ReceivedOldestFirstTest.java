@@ -3,13 +3,11 @@ package io.github.twocheckout.connector.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.twocheckout.connector.support.ConnectorTestBase;
+import io.github.twocheckout.connector.support.Longs;
 import io.github.twocheckout.connector.support.QueryPlan;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +32,7 @@ class ReceivedOldestFirstTest extends ConnectorTestBase {
                 s.execute("SET LOCAL enable_seqscan = off");
                 s.execute("SET LOCAL enable_sort = off");
 
-                assertThat(oldest(c, 10)).containsSubsequence(older, newer);
+                assertThat(Longs.query(c, NotificationStore.RECEIVED_OLDEST_FIRST, 10)).containsSubsequence(older, newer);
                 QueryPlan plan = QueryPlan.explainAnalyze(c, NotificationStore.RECEIVED_OLDEST_FIRST, 10);
                 assertThat(plan.text()).contains("notification_pending_idx");
                 assertThat(plan.rowsRemovedByFilter()).as(plan.text()).isLessThan(1000);
@@ -42,19 +40,6 @@ class ReceivedOldestFirstTest extends ConnectorTestBase {
                 c.rollback();
             }
         }
-    }
-
-    private static List<Long> oldest(Connection c, int limit) throws java.sql.SQLException {
-        List<Long> ids = new ArrayList<>();
-        try (PreparedStatement q = c.prepareStatement(NotificationStore.RECEIVED_OLDEST_FIRST)) {
-            q.setInt(1, limit);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
-            }
-        }
-        return ids;
     }
 
     private static long insertReceived(Statement s, String age) throws java.sql.SQLException {
