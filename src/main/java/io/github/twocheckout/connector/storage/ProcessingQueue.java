@@ -95,9 +95,10 @@ public class ProcessingQueue {
     }
 
     private List<Long> overflowed(CamelContext context) {
-        BlockingQueue<Exchange> queue = endpoint(context).getQueue();
+        SedaEndpoint handOff = endpoint(context);
+        BlockingQueue<Exchange> queue = handOff.getQueue();
         int room = queue.remainingCapacity();
-        if (!enabled || !overflow || room < endpoint.getSize() / 2) {
+        if (!enabled || !overflow || room < handOff.getSize() / 2) {
             return List.of();
         }
         // Cleared before looking: an id dropped from now on sets it again.
