@@ -251,16 +251,25 @@ public class NotificationStore {
         return due;
     }
 
-    /** Writes the outcome of processing: PROCESSED, IGNORED, PARKED or (for business errors) FAILED. */
-    public void complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report,
-                         @Variable("httpStatus") Integer httpStatus) {
+    /**
+     * Writes the outcome of processing (PROCESSED, IGNORED, PARKED or, for business errors, FAILED) and, when
+     * this run issued licenses, releases the order's parked notifications in the same statement (one round
+     * trip: at saturation each one waits for a core). Returns the released ids, for the caller to queue.
+     * The released rows are PARKED in the statement's snapshot, so the row completed here is never among them.
+     */
+    public List<Long> complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report,
+                               @Variable("httpStatus") Integer httpStatus) {
         String status = report.getStatus();
         // httpStatus: the answer of a call processed within the request; null keeps the acknowledgement's.
-        jdbc.update("""
-                UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
-                       http_status = COALESCE(?, http_status), attempts = GREATEST(attempts, ?), updated_at = now()
-                WHERE id = ?""", status, clip(report.getSummary()), clip(report.getErrorText()), httpStatus,
-                notification.getAttempts(), notification.getId());
+        List<Long> released = jdbc.queryForList("""
+                WITH outcome AS (
+                    UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
+                           http_status = COALESCE(?, http_status), attempts = GREATEST(attempts, ?), updated_at = now()
+                    WHERE id = ?)
+                """ + RELEASE_PARKED + " AND ? RETURNING id", Long.class, status, clip(report.getSummary()), clip(report.getErrorText()),
+                httpStatus, notification.getAttempts(), notification.getId(),
+                notification.getVendorId(), notification.getOrderRef(), notification.getVendorId(), notification.getOrderRef(),
+                report.hasLicenses());
         Runnable done = () -> {
             LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
                     notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
@@ -279,6 +288,7 @@ public class NotificationStore {
         } else {
             done.run();
         }
+        return released;
     }
 
     /** Dead letter: processing failed after every redelivery. */
@@ -316,16 +326,15 @@ public class NotificationStore {
     /**
      * Parked notifications that may now apply, put back in the queue: those of an order whose licenses
      * now exist, and those (renewals, LCN changes) waiting for a subscription these licenses carry.
+     * Parameters: vendor id, order ref, vendor id, order ref (complete() adds a condition of its own).
      */
-    public List<Long> releaseParked(long vendorId, String orderRef) {
-        return jdbc.queryForList("""
-                UPDATE notification SET status = 'RECEIVED', updated_at = now()
-                WHERE vendor_id = ? AND status = 'PARKED'
-                  AND (order_ref = ? OR subscription_refs && ARRAY(
-                        SELECT subscription_ref FROM license
-                        WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
-                RETURNING id""", Long.class, vendorId, orderRef, vendorId, orderRef);
-    }
+    static final String RELEASE_PARKED = """
+            UPDATE notification SET status = 'RECEIVED', updated_at = now()
+            WHERE vendor_id = ? AND status = 'PARKED'
+              AND (order_ref = ? OR subscription_refs && ARRAY(
+                    SELECT subscription_ref FROM license
+                    WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
+            """;
 
     /**
      * Parked notifications older than the configured age that nobody was told about yet, marked as
