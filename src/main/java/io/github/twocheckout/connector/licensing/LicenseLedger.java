@@ -38,6 +38,23 @@ public class LicenseLedger {
         this.facts = facts;
     }
 
+    /** A license of a line, unless it exists (parameters: its columns in this order). */
+    private static final String ISSUE_LICENSE = """
+            WITH issued AS (
+                INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, original_mapping_id, order_ref,
+                                     unit_no, quantity, subscription_ref, customer_name, customer_email, status,
+                                     renewing, test, issued_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
+                ON CONFLICT (vendor_id, order_ref, original_mapping_id, unit_no) DO NOTHING
+                RETURNING id)""";
+
+    /** The ISSUED event of a license just inserted (parameters: the notification id, the detail). */
+    private static final String ISSUED_EVENT = """
+
+            INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
+            SELECT id, ?, 'ISSUED', 'ISSUED', NULL, 'ACTIVE', ? FROM issued
+            RETURNING license_id""";
+
     /** Issues the licenses of a line (one per unit, or one for the line), or returns those that exist. */
     public List<String> issue(@Body OrderLine line, @Variable("product") Map<String, Object> productRow,
                               @Variable("notification") StoredNotification notification,
@@ -57,24 +74,17 @@ public class LicenseLedger {
                 String code = generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(), product.productName(),
                         product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test));
                 // The license and its ISSUED event in one statement (one round trip): a license that exists
-                // already inserts neither.
-                List<Long> ids = jdbc.queryForList("""
-                        WITH issued AS (
-                            INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, original_mapping_id, order_ref,
-                                                 unit_no, quantity, subscription_ref, customer_name, customer_email, status,
-                                                 renewing, test, issued_at, expires_at)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
-                            ON CONFLICT (vendor_id, order_ref, original_mapping_id, unit_no) DO NOTHING
-                            RETURNING id)
-                        INSERT INTO license_event (license_id, notification_id, event, event_key, from_status, to_status, detail)
-                        SELECT id, ?, 'ISSUED', 'ISSUED', NULL, 'ACTIVE', ? FROM issued
-                        RETURNING license_id""", Long.class,
-                        code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
-                        line.getOrderRef(),
-                        unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(), line.getCustomerName(),
-                        line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires,
-                        notification.getId(),
-                        (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType());
+                // already inserts neither. The first unit's statement carries the line's sale fact too.
+                OrderFacts.Insert fact = u == 1 && facts != null ? facts.saleInsert(line, product, notification) : null;
+                Object[] license = {code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
+                        line.getOrderRef(), unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(),
+                        line.getCustomerName(), line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires};
+                Object[] event = {notification.getId(),
+                        (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType()};
+                List<Long> ids = fact == null
+                        ? jdbc.queryForList(ISSUE_LICENSE + ISSUED_EVENT, Long.class, concat(license, event))
+                        : jdbc.queryForList(ISSUE_LICENSE + ", fact AS (" + fact.sql() + ")" + ISSUED_EVENT, Long.class,
+                                concat(license, fact.args(), event));
                 if (!ids.isEmpty()) {
                     created[0]++;
                     issued.add(code);
@@ -111,8 +121,8 @@ public class LicenseLedger {
                         WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ? AND subscription_ref IS NULL""",
                         line.getSubscriptionRef(), notification.getVendorId(), line.getOrderRef(), product.mappingId());
             }
-            if (facts != null) {
-                facts.sale(line, product, notification);
+            if (facts != null && units == 0) {
+                facts.sale(line, product, notification); // no license statement carried it
             }
             if (created[0] == units) {
                 return issued; // all new, in unit order: nothing to read back
@@ -325,5 +335,9 @@ public class LicenseLedger {
             return null;
         }
         return Timestamp.from(OffsetDateTime.ofInstant(from, ZoneOffset.UTC).plus(period).toInstant());
+    }
+
+    private static Object[] concat(Object[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray();
     }
 }

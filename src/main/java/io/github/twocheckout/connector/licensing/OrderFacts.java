@@ -23,16 +23,28 @@ public class OrderFacts {
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
+    /** A statement and its arguments, for a caller that sends it along with statements of its own. */
+    record Insert(String sql, Object[] args) {
+    }
+
     /** A sale of the line (new licenses, confirmed licenses, an upgrade): once per channel and line. */
     void sale(OrderLine line, ProductLicense product, StoredNotification n) {
+        run(saleInsert(line, product, n));
+    }
+
+    /**
+     * The INSERT of {@link #sale}, not run: the license ledger sends it within the statement that issues the
+     * line's first license (one round trip less per order line).
+     */
+    Insert saleInsert(OrderLine line, ProductLicense product, StoredNotification n) {
         String lineKey = "SALE|" + line.getOrderRef() + "|" + product.mappingId();
-        insert("SALE", lineKey, lineKey + "|" + n.getChannel(), line, product, n, 1, null);
+        return insert("SALE", lineKey, lineKey + "|" + n.getChannel(), line, product, n, 1, null);
     }
 
     /** A paid renewal: once per channel and payment (the invoice for INS, the renewal order for IPN). */
     void renewal(OrderLine line, ProductLicense product, StoredNotification n, String payment) {
         String lineKey = "RENEWAL|" + line.getOrderRef() + "|" + product.mappingId() + "|" + payment;
-        insert("RENEWAL", lineKey, lineKey + "|" + n.getChannel(), line, product, n, 1, null);
+        run(insert("RENEWAL", lineKey, lineKey + "|" + n.getChannel(), line, product, n, 1, null));
     }
 
     /** What a status change of the licenses means commercially: a reversal, a failed renewal, or nothing. */
@@ -41,7 +53,7 @@ public class OrderFacts {
             case REVOKE_REFUND, SUSPEND_REFUND, NOTE_REFUND -> reversal(line, product, n);
             case PAST_DUE, SUSPEND_UNPAID -> {
                 String key = "RENEWAL_FAILED|" + n.getChannel() + "|" + n.getId() + "|" + line.getSale().lineNo() + "|" + product.mappingId();
-                insert("RENEWAL_FAILED", key, key, line, product, n, 1, null);
+                run(insert("RENEWAL_FAILED", key, key, line, product, n, 1, null));
             }
             default -> { }
         }
@@ -60,7 +72,7 @@ public class OrderFacts {
                 WHERE vendor_id = ? AND order_ref = ? AND product_mapping_id = ? AND kind IN ('SALE', 'RENEWAL') AND counted
                 ORDER BY (invoice_ref IS NOT DISTINCT FROM ?) DESC, id DESC LIMIT 1""",
                 n.getVendorId(), line.getOrderRef(), product.mappingId(), line.getSale().invoiceRef());
-        insert(kind, key, key, line, product, n, -1, originals.isEmpty() ? null : originals.get(0));
+        run(insert(kind, key, key, line, product, n, -1, originals.isEmpty() ? null : originals.get(0)));
     }
 
     /**
@@ -78,17 +90,21 @@ public class OrderFacts {
                 .test(Boolean.TRUE.equals(first.get("test")))
                 .sale(line.getSale())
                 .build();
-        insert("RENEWAL_FAILED", key, key, forLicenses, mappingId, ((Number) first.get("connector_id")).longValue(), null, false,
-                n, 1, null);
+        run(insert("RENEWAL_FAILED", key, key, forLicenses, mappingId, ((Number) first.get("connector_id")).longValue(), null, false,
+                n, 1, null));
     }
 
-    private void insert(String kind, String lineKey, String factKey, OrderLine line, ProductLicense product,
+    private void run(Insert insert) {
+        jdbc.update(insert.sql(), insert.args());
+    }
+
+    private Insert insert(String kind, String lineKey, String factKey, OrderLine line, ProductLicense product,
                         StoredNotification n, int sign, Map<String, Object> original) {
-        insert(kind, lineKey, factKey, line, product.mappingId(), product.connectorId(), product.productName(),
+        return insert(kind, lineKey, factKey, line, product.mappingId(), product.connectorId(), product.productName(),
                 product.testingMode(), n, sign, original);
     }
 
-    private void insert(String kind, String lineKey, String factKey, OrderLine line, long mappingId, long connectorId,
+    private Insert insert(String kind, String lineKey, String factKey, OrderLine line, long mappingId, long connectorId,
                         String mappingName, boolean testingMode, StoredNotification n, int sign, Map<String, Object> original) {
         LineSale s = line.getSale();
         BigDecimal paid = s.paidAmount();
@@ -109,7 +125,7 @@ public class OrderFacts {
             usd = usd != null ? usd : (BigDecimal) original.get("usd_amount");
             vat = vat != null ? vat : (BigDecimal) original.get("vat");
         }
-        jdbc.update("""
+        return new Insert("""
                 INSERT INTO order_fact (vendor_id, connector_id, product_mapping_id, notification_id, channel, kind, line_key,
                                         fact_key, refers_to, order_ref, external_ref, invoice_ref, subscription_ref, line_no,
                                         product_id, product_code, product_name, quantity, unit_price, list_amount,
@@ -117,14 +133,14 @@ public class OrderFacts {
                                         country, test, occurred_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
                         COALESCE(?, (SELECT received_at FROM notification WHERE id = ?), now()))
-                ON CONFLICT (vendor_id, fact_key) DO NOTHING""",
+                ON CONFLICT (vendor_id, fact_key) DO NOTHING""", new Object[] {
                 n.getVendorId(), connectorId, mappingId, n.getId(), n.getChannel(), kind, lineKey,
                 factKey, original == null ? null : original.get("id"), line.getOrderRef(), s.externalRef(), s.invoiceRef(),
                 line.getSubscriptionRef(), s.lineNo(), line.getProductId(), line.getProductCode(),
                 line.getProductName() != null ? line.getProductName() : mappingName, sign * line.getQuantity(),
                 s.unitPrice() == null ? null : s.unitPrice().abs(), signed(list, sign), listCurrency, s.discount(),
                 signed(vat, sign), signed(paid, sign), currency, signed(usd, sign), s.paymentMethod(), s.country(),
-                line.isTest() || testingMode, s.occurredAt() == null ? null : Timestamp.from(s.occurredAt()), n.getId());
+                line.isTest() || testingMode, s.occurredAt() == null ? null : Timestamp.from(s.occurredAt()), n.getId()});
     }
 
     private static BigDecimal signed(BigDecimal amount, int sign) {
