@@ -266,7 +266,14 @@ public class NotificationStore {
                     UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
                            http_status = COALESCE(?, http_status), attempts = GREATEST(attempts, ?), updated_at = now()
                     WHERE id = ?)
-                """ + RELEASE_PARKED + " AND ? RETURNING id", Long.class, status, clip(report.getSummary()), clip(report.getErrorText()),
+                -- the order's parked rows, when this run issued licenses (the last parameter)
+                UPDATE notification SET status = 'RECEIVED', updated_at = now()
+                WHERE vendor_id = ? AND status = 'PARKED'
+                  AND (order_ref = ? OR subscription_refs && ARRAY(
+                        SELECT subscription_ref FROM license
+                        WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
+                  AND ?
+                RETURNING id""", Long.class, status, clip(report.getSummary()), clip(report.getErrorText()),
                 httpStatus, notification.getAttempts(), notification.getId(),
                 notification.getVendorId(), notification.getOrderRef(), notification.getVendorId(), notification.getOrderRef(),
                 report.hasLicenses());
@@ -322,19 +329,6 @@ public class NotificationStore {
                 UPDATE notification SET status = 'RECEIVED', lease_until = NULL, updated_at = now()
                 WHERE id = ? AND status IN ('FAILED', 'PARKED', 'PROCESSED', 'IGNORED')""", id) == 1;
     }
-
-    /**
-     * Parked notifications that may now apply, put back in the queue: those of an order whose licenses
-     * now exist, and those (renewals, LCN changes) waiting for a subscription these licenses carry.
-     * Parameters: vendor id, order ref, vendor id, order ref (complete() adds a condition of its own).
-     */
-    static final String RELEASE_PARKED = """
-            UPDATE notification SET status = 'RECEIVED', updated_at = now()
-            WHERE vendor_id = ? AND status = 'PARKED'
-              AND (order_ref = ? OR subscription_refs && ARRAY(
-                    SELECT subscription_ref FROM license
-                    WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
-            """;
 
     /**
      * Parked notifications older than the configured age that nobody was told about yet, marked as
