@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Intake first: while calls are being answered, a processing worker waits before it takes the next
- * notification, at most processing.yield-max-ms. A call is held in flight here by a row lock on the
+ * Intake first: while calls are being answered, and for a calm period after, a processing worker waits
+ * before it takes the next notification, at most processing.yield-max-ms. A call is held in flight here by a row lock on the
  * original of a repeated INS notification: the repeat's duplicate count waits for it, inside the call.
  */
 class IntakePriorityTest {
@@ -96,6 +96,35 @@ class IntakePriorityTest {
             c.http().contentType("application/x-www-form-urlencoded").body("not a form at all")
                     .post("/2co/lcn").then().statusCode(org.hamcrest.Matchers.greaterThanOrEqualTo(400));
             await().atMost(PATIENCE).until(() -> priority.inFlight() == 0);
+        }
+    }
+
+    @Test
+    void aWorkerWaitsForTheCalmPeriodAfterTheLastBusyMoment() throws Exception {
+        IntakePriority priority = new IntakePriority();
+        priority.setYieldAt(2);
+        priority.setCalmMillis(200);
+        priority.setMaxYieldMillis(60_000);
+        // Below the mark: no wait at all.
+        priority.onExchangeBegin(null, null);
+        assertThat(CompletableFuture.runAsync(() -> awaitTurn(priority))).succeedsWithin(PATIENCE);
+        // At the mark, then back below it: the worker waits on, for the calm period from that moment.
+        priority.onExchangeBegin(null, null);
+        long busy = System.nanoTime();
+        CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> awaitTurn(priority));
+        await().atMost(PATIENCE).until(() -> priority.waitingWorkers() == 1);
+        priority.onExchangeDone(null, null);
+        assertThat(worker).succeedsWithin(PATIENCE);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - busy)).isGreaterThanOrEqualTo(200);
+        priority.onExchangeDone(null, null);
+        assertThat(priority.inFlight()).isZero();
+    }
+
+    private static void awaitTurn(IntakePriority priority) {
+        try {
+            priority.awaitTurn();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 
