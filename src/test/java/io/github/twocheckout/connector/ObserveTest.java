@@ -68,6 +68,9 @@ class ObserveTest extends ConnectorTestBase {
         assertThat(value(m, "connector_notifications_parked")).isGreaterThanOrEqualTo(0);
         assertThat(value(m, "connector_notifications_dead_lettered")).isGreaterThanOrEqualTo(0);
         assertThat(value(m, "connector_processing_lag_seconds")).isGreaterThanOrEqualTo(0);
+        // No call is being answered while the metrics are read, and no worker waits for one.
+        assertThat(value(m, "connector_intake_calls_in_flight")).isZero();
+        assertThat(value(m, "connector_processing_workers_yielding")).isZero();
         assertThat(m).contains("camel_exchanges_total").doesNotContain("tango-acme", "acme-key-2026");
         RestAssured.get(connector.managementUrl() + "/observe/health").then().statusCode(200);
         // Liveness leaves the database out (a restart would not bring it back); readiness includes it.

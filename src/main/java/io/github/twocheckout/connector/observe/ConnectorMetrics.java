@@ -3,6 +3,7 @@ package io.github.twocheckout.connector.observe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.twocheckout.connector.storage.IntakePriority;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -12,13 +13,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The connector's own metrics, next to Camel's on /observe/metrics: notifications by channel, message
  * type and outcome (counted as they finish), and from the database at each scrape: how many wait, how
- * long the oldest has waited (processing lag), how many are parked and how many dead-lettered.
+ * long the oldest has waited (processing lag), how many are parked and how many dead-lettered; and
+ * from memory, the calls being answered and the workers waiting for intake to calm down (so that
+ * licenses late in a burst show why).
  */
 public class ConnectorMetrics implements CamelContextAware {
 
     private final JdbcTemplate jdbc;
     private CamelContext camelContext;
     private volatile MeterRegistry registry;
+    private IntakePriority intakePriority;
 
     public ConnectorMetrics(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -75,6 +79,16 @@ public class ConnectorMetrics implements CamelContextAware {
                 .description("Notifications whose processing failed, awaiting a fix and a replay").register(r);
         Gauge.builder("connector_processing_lag_seconds", this, m -> m.value(LAG))
                 .description("Age of the oldest notification not yet finished").register(r);
+        if (intakePriority != null) {
+            Gauge.builder("connector_intake_calls_in_flight", intakePriority, IntakePriority::inFlight)
+                    .description("2Checkout calls being answered now").register(r);
+            Gauge.builder("connector_processing_workers_yielding", intakePriority, IntakePriority::waitingWorkers)
+                    .description("Processing workers waiting for a burst of calls to pass (processing.yield-to-intake-at)").register(r);
+        }
+    }
+
+    public void setIntakePriority(IntakePriority intakePriority) {
+        this.intakePriority = intakePriority;
     }
 
     private double value(String sql) {
