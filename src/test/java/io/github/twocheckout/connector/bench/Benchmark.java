@@ -102,8 +102,12 @@ public final class Benchmark {
                 // Warm both up (the JIT compiles the connector's paths for a good 15 s, and takes a third of
                 // the CPU meanwhile), then alternate: baseline, connector, baseline, connector. The
                 // connector's backlog is worked off before the baseline runs, so that it takes nothing from it.
+                // Every channel measured is warmed: without it the IPN phase ran while the JIT compiler
+                // compiled the IPN paths, a quarter of the connector's CPU samples in a profile of intake alone.
                 load(baselineUrl, "ins=1", 32, warmup);
                 load(connectorUrl, "ins=1", 32, warmup);
+                load(connectorUrl, "ipn=1", 32, warmup);
+                load(connectorUrl, "keygen=1", 8, warmup);
                 awaitBacklog(jdbc, Duration.ofMinutes(5));
                 Alternated insPhases = alternate(baselineUrl, connectorUrl, () -> awaitBacklog(jdbc, Duration.ofMinutes(5)));
                 double baseTput = insPhases.baselinePerSecond();
