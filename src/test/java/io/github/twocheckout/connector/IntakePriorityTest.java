@@ -30,25 +30,17 @@ class IntakePriorityTest {
         try (RunningConnector c = RunningConnector.start(Map.of("processing.yield-to-intake-at", "1",
                 "processing.yield-max-ms", "600000"))) {
             IntakePriority priority = priority(c);
-            InsPost original = licensedOrder(c);
-            c.context().getRouteController().stopRoute("notification-process");
-            InsPost queued = post(c, InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro"));
-
-            try (Connection lock = lockRow(c, original)) {
-                CompletableFuture<Integer> repeat = CompletableFuture.supplyAsync(() -> statusOf(c, original));
-                await().atMost(PATIENCE).until(() -> priority.inFlight() == 1);
-
+            try (HeldCall held = holdACallWithAnOrderQueued(c, priority)) {
                 c.context().getRouteController().startRoute("notification-process");
                 await().atMost(PATIENCE).until(() -> priority.waitingWorkers() >= 1);
                 // The worker holds the queued id at the gate: not claimed, no attempt made.
-                assertThat(c.notifications(queued.saleId())).singleElement()
+                assertThat(c.notifications(held.queued().saleId())).singleElement()
                         .satisfies(row -> assertThat(row).containsEntry("status", "RECEIVED").containsEntry("attempts", 0));
-                assertThat(repeat).isNotDone();
+                assertThat(held.repeat()).isNotDone();
 
-                lock.rollback();
-                assertThat(repeat.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(200);
+                held.answer();
+                await().atMost(PATIENCE).untilAsserted(() -> assertThat(c.licenses(held.queued().saleId())).hasSize(1));
             }
-            await().atMost(PATIENCE).untilAsserted(() -> assertThat(c.licenses(queued.saleId())).hasSize(1));
             assertThat(priority.waitingWorkers()).isZero();
         }
     }
@@ -58,20 +50,13 @@ class IntakePriorityTest {
         try (RunningConnector c = RunningConnector.start(Map.of("processing.yield-to-intake-at", "1",
                 "processing.yield-max-ms", "300"))) {
             IntakePriority priority = priority(c);
-            InsPost original = licensedOrder(c);
-            c.context().getRouteController().stopRoute("notification-process");
-            InsPost queued = post(c, InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro"));
-
-            try (Connection lock = lockRow(c, original)) {
-                CompletableFuture<Integer> repeat = CompletableFuture.supplyAsync(() -> statusOf(c, original));
-                await().atMost(PATIENCE).until(() -> priority.inFlight() == 1);
+            try (HeldCall held = holdACallWithAnOrderQueued(c, priority)) {
                 c.context().getRouteController().startRoute("notification-process");
                 // Intake never lets up here (the call stays in flight), and the order is processed anyway.
-                await().atMost(PATIENCE).untilAsserted(() -> assertThat(c.licenses(queued.saleId())).hasSize(1));
-                assertThat(repeat).isNotDone();
+                await().atMost(PATIENCE).untilAsserted(() -> assertThat(c.licenses(held.queued().saleId())).hasSize(1));
+                assertThat(held.repeat()).isNotDone();
                 assertThat(priority.inFlight()).isEqualTo(1);
-                lock.rollback();
-                assertThat(repeat.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(200);
+                held.answer();
             }
         }
     }
@@ -126,6 +111,30 @@ class IntakePriorityTest {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** An order queued for the stopped workers, and a repeated call held in flight by a row lock on its original. */
+    private record HeldCall(InsPost queued, Connection lock, CompletableFuture<Integer> repeat) implements AutoCloseable {
+        /** Releases the row: the held call is answered (a duplicate, 200). */
+        void answer() throws Exception {
+            lock.rollback();
+            assertThat(repeat.get(PATIENCE.toSeconds(), TimeUnit.SECONDS)).isEqualTo(200);
+        }
+
+        @Override
+        public void close() throws Exception {
+            lock.close();
+        }
+    }
+
+    private static HeldCall holdACallWithAnOrderQueued(RunningConnector c, IntakePriority priority) throws Exception {
+        InsPost original = licensedOrder(c);
+        c.context().getRouteController().stopRoute("notification-process");
+        InsPost queued = post(c, InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro"));
+        Connection lock = lockRow(c, original);
+        CompletableFuture<Integer> repeat = CompletableFuture.supplyAsync(() -> statusOf(c, original));
+        await().atMost(PATIENCE).until(() -> priority.inFlight() == 1);
+        return new HeldCall(queued, lock, repeat);
     }
 
     private static IntakePriority priority(RunningConnector c) {
