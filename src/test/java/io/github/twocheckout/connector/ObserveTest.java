@@ -71,6 +71,9 @@ class ObserveTest extends ConnectorTestBase {
         // No call is being answered while the metrics are read, and no worker waits for one.
         assertThat(value(m, "connector_intake_calls_in_flight")).isZero();
         assertThat(value(m, "connector_processing_workers_yielding")).isZero();
+        // The two calls above were committed: the accepted one in a commit of intake's, the rejected one apart.
+        assertThat(value(m, "connector_intake_commits_total")).isGreaterThanOrEqualTo(1);
+        assertThat(value(m, "connector_intake_calls_committed_total")).isGreaterThanOrEqualTo(value(m, "connector_intake_commits_total"));
         assertThat(m).contains("camel_exchanges_total").doesNotContain("tango-acme", "acme-key-2026");
         RestAssured.get(connector.managementUrl() + "/observe/health").then().statusCode(200);
         // Liveness leaves the database out (a restart would not bring it back); readiness includes it.

@@ -1,8 +1,10 @@
 package io.github.twocheckout.connector.observe;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.twocheckout.connector.storage.IntakeGroupCommit;
 import io.github.twocheckout.connector.storage.IntakePriority;
 import java.util.List;
 import javax.sql.DataSource;
@@ -84,6 +86,14 @@ public class ConnectorMetrics implements CamelContextAware {
                     .description("2Checkout calls being answered now").register(r);
             Gauge.builder("connector_processing_workers_yielding", intakePriority, IntakePriority::waitingWorkers)
                     .description("Processing workers waiting for a burst of calls to pass (processing.yield-to-intake-at)").register(r);
+        }
+        // Found here rather than injected: it is built after this bean, from the store that reports to it.
+        IntakeGroupCommit groupCommit = camelContext == null ? null : camelContext.getRegistry().findSingleByType(IntakeGroupCommit.class);
+        if (groupCommit != null) {
+            FunctionCounter.builder("connector_intake_commits", groupCommit, IntakeGroupCommit::commits)
+                    .description("Commits of acknowledged calls (calls that came in together share one)").register(r);
+            FunctionCounter.builder("connector_intake_calls_committed", groupCommit, IntakeGroupCommit::callsCommitted)
+                    .description("Acknowledged calls committed by those commits").register(r);
         }
     }
 

@@ -2,8 +2,12 @@ package io.github.twocheckout.connector.storage;
 
 import io.github.twocheckout.connector.licensing.ProcessingReport;
 import io.github.twocheckout.connector.protocol.NotificationRejectedException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -44,7 +48,9 @@ public class NotificationStore {
     /**
      * Commits a verified call as RECEIVED. A repeat (same vendor and message_id, or the same business
      * event) is not stored again: it is counted on the original row, and if that row had FAILED it is
-     * put back in the queue, since 2Checkout re-sending it is a request to try again.
+     * put back in the queue, since 2Checkout re-sending it is a request to try again. Intake stores
+     * through {@link IntakeGroupCommit}, which inserts many calls in one commit, and this way when
+     * that is not running.
      */
     public StoreResult store(IncomingNotification n) {
         List<Long> inserted = jdbc.queryForList("""
@@ -56,9 +62,76 @@ public class NotificationStore {
                 RETURNING id""", Long.class,
                 n.channel(), n.vendorId(), n.messageId(), n.messageType(), n.orderRef(), n.invoiceId(), n.eventKey(),
                 refs(n.subscriptionRefs()), n.rawBody(), n.contentType(), n.remoteAddress(), n.verification());
-        if (!inserted.isEmpty()) {
-            return new StoreResult(inserted.get(0), false, true);
+        return inserted.isEmpty() ? countRepeat(n) : new StoreResult(inserted.get(0), false, true);
+    }
+
+    /**
+     * Inserts verified calls as RECEIVED in one statement, in their order, and tells for each the new
+     * row's id, or null where the call repeats a stored one (or one earlier in the list): those go to
+     * {@link #countRepeat}. The ids are drawn before the insert, so that each call's fate is known by
+     * its own id rather than by matching keys (a call may have neither a message id nor an event key).
+     * One statement: committed at once, unless the caller's transaction holds it.
+     */
+    public List<Long> insertAll(List<IncomingNotification> calls) {
+        int n = calls.size();
+        String[] channel = new String[n], messageId = new String[n], messageType = new String[n], orderRef = new String[n],
+                invoiceId = new String[n], eventKey = new String[n], refs = new String[n], rawBody = new String[n],
+                contentType = new String[n], remoteAddress = new String[n], verification = new String[n];
+        Long[] vendorId = new Long[n];
+        for (int i = 0; i < n; i++) {
+            IncomingNotification c = calls.get(i);
+            channel[i] = c.channel();
+            vendorId[i] = c.vendorId();
+            messageId[i] = c.messageId();
+            messageType[i] = c.messageType();
+            orderRef[i] = c.orderRef();
+            invoiceId[i] = c.invoiceId();
+            eventKey[i] = c.eventKey();
+            refs[i] = refs(c.subscriptionRefs());
+            rawBody[i] = c.rawBody();
+            contentType[i] = c.contentType();
+            remoteAddress[i] = c.remoteAddress();
+            verification[i] = c.verification();
         }
+        return jdbc.execute((Connection con) -> {
+            try (PreparedStatement ps = con.prepareStatement("""
+                    WITH input AS (
+                        SELECT nextval('notification_id_seq') AS id, u.*
+                        FROM unnest(?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                                    ?::text[], ?::text[], ?::text[], ?::text[])
+                             WITH ORDINALITY AS u(channel, vendor_id, message_id, message_type, order_ref, invoice_id,
+                                                  event_key, refs, raw_body, content_type, remote_address, verification, ord)),
+                    inserted AS (
+                        INSERT INTO notification (id, channel, vendor_id, message_id, message_type, order_ref, invoice_id,
+                                                  event_key, subscription_refs, raw_body, content_type, remote_address,
+                                                  verification, status, http_status)
+                        SELECT id, channel, vendor_id, message_id, message_type, order_ref, invoice_id, event_key,
+                               string_to_array(refs, ' '), raw_body, content_type, remote_address, verification, 'RECEIVED', 200
+                        FROM input ORDER BY ord
+                        ON CONFLICT DO NOTHING
+                        RETURNING id)
+                    SELECT inserted.id FROM input LEFT JOIN inserted USING (id) ORDER BY input.ord""")) {
+                Object[][] columns = {channel, vendorId, messageId, messageType, orderRef, invoiceId, eventKey, refs, rawBody,
+                        contentType, remoteAddress, verification};
+                for (int c = 0; c < columns.length; c++) {
+                    ps.setArray(c + 1, con.createArrayOf(c == 1 ? "bigint" : "text", columns[c]));
+                }
+                List<Long> ids = new ArrayList<>(n);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add((Long) rs.getObject(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    /**
+     * A repeat of a stored call: counted on the original row (the first of the same vendor and
+     * message_id, or of the same event), which goes back to RECEIVED if it had FAILED.
+     */
+    public StoreResult countRepeat(IncomingNotification n) {
         List<Map<String, Object>> original = jdbc.queryForList("""
                 WITH original AS (
                     SELECT id, status FROM notification
