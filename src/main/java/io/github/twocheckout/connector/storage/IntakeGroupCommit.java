@@ -74,6 +74,11 @@ public class IntakeGroupCommit {
     }
 
     public void start() {
+        if (maxGroup <= 1) {
+            // Groups of one through one thread would queue every call behind the one before: each
+            // call is then stored by its own request thread, as NotificationStore.store does.
+            return;
+        }
         running = true;
         writer = new Thread(this::writeGroups, "intake-group-commit");
         writer.setDaemon(true);
@@ -166,7 +171,7 @@ public class IntakeGroupCommit {
         return callsCommitted.get();
     }
 
-    /** The most calls written in one group. */
+    /** The most calls written in one group; 1 turns group commits off. */
     public void setMaxGroup(int maxGroup) {
         this.maxGroup = Math.max(1, maxGroup);
     }

@@ -178,6 +178,23 @@ class IntakeGroupCommitTest extends ConnectorTestBase {
         assertThat(groupCommit.callsCommitted()).isEqualTo(2);
     }
 
+    @Test
+    void aMostOfOneTurnsGroupsOff() throws Exception {
+        IntakeGroupCommit groupCommit = new IntakeGroupCommit(store());
+        groupCommit.setMaxGroup(1);
+        groupCommit.start();
+        try {
+            String id = "alone-" + UUID.randomUUID();
+            StoreResult stored = groupCommit.store(call(id, null));
+            assertThat(messageIdOf(stored.getNotificationId())).isEqualTo(id);
+            assertThat(stored.isEnqueue()).isTrue();
+            // Stored by the caller's own thread: no writer, no group.
+            assertThat(groupCommit.commits()).isZero();
+        } finally {
+            groupCommit.stop();
+        }
+    }
+
     private IncomingNotification call(String messageId, String eventKey) {
         return new IncomingNotification(CHANNEL, vendorId(), messageId, "TEST", null, null, eventKey, List.of("SUB-1", "SUB-2"),
                 "raw=" + messageId, "application/x-www-form-urlencoded", "127.0.0.1", "test");
