@@ -25,7 +25,7 @@ import org.springframework.dao.TransientDataAccessResourceException;
  * waits for nothing: the writer takes it at once.
  *
  * <p>The group holds only the insert. A repeat of a stored call is counted afterwards by its own
- * caller ({@link NotificationStore#countRepeat}), since that takes the original row's lock, which a
+ * caller ({@link NotificationStore#stored}), since that takes the original row's lock, which a
  * processing worker may hold for as long as it works on it: the writer never waits on processing.
  *
  * <p>If a group fails on its data (a value the database refuses, a deadlock with another instance),
@@ -56,11 +56,9 @@ public class IntakeGroupCommit {
         }
         Waiting waiting = new Waiting(call);
         queue.add(waiting);
-        Long id;
         while (true) {
             try {
-                id = waiting.result().get(1, TimeUnit.SECONDS);
-                break;
+                return store.stored(call, waiting.result().get(1, TimeUnit.SECONDS));
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof Exception cause ? cause : e;
             } catch (TimeoutException e) {
@@ -70,7 +68,6 @@ public class IntakeGroupCommit {
                 }
             }
         }
-        return id != null ? new StoreResult(id, false, true) : store.countRepeat(call);
     }
 
     public void start() {

@@ -53,22 +53,18 @@ public class NotificationStore {
      * that is not running.
      */
     public StoreResult store(IncomingNotification n) {
-        List<Long> inserted = jdbc.queryForList("""
-                INSERT INTO notification (channel, vendor_id, message_id, message_type, order_ref, invoice_id, event_key,
-                                          subscription_refs, raw_body, content_type, remote_address, verification, status,
-                                          http_status)
-                VALUES (?, ?, ?, ?, ?, ?, ?, string_to_array(?, ' '), ?, ?, ?, ?, 'RECEIVED', 200)
-                ON CONFLICT DO NOTHING
-                RETURNING id""", Long.class,
-                n.channel(), n.vendorId(), n.messageId(), n.messageType(), n.orderRef(), n.invoiceId(), n.eventKey(),
-                refs(n.subscriptionRefs()), n.rawBody(), n.contentType(), n.remoteAddress(), n.verification());
-        return inserted.isEmpty() ? countRepeat(n) : new StoreResult(inserted.get(0), false, true);
+        return stored(n, insertAll(List.of(n)).get(0));
+    }
+
+    /** What became of a call {@link #insertAll} gave this id: a new row to queue, or (null) a repeat, counted now. */
+    public StoreResult stored(IncomingNotification n, Long insertedId) {
+        return insertedId != null ? new StoreResult(insertedId, false, true) : countRepeat(n);
     }
 
     /**
      * Inserts verified calls as RECEIVED in one statement, in their order, and tells for each the new
      * row's id, or null where the call repeats a stored one (or one earlier in the list): those go to
-     * {@link #countRepeat}. The ids are drawn before the insert, so that each call's fate is known by
+     * {@link #stored}. The ids are drawn before the insert, so that each call's fate is known by
      * its own id rather than by matching keys (a call may have neither a message id nor an event key).
      * One statement: committed at once, unless the caller's transaction holds it.
      */
@@ -131,7 +127,7 @@ public class NotificationStore {
      * A repeat of a stored call: counted on the original row (the first of the same vendor and
      * message_id, or of the same event), which goes back to RECEIVED if it had FAILED.
      */
-    public StoreResult countRepeat(IncomingNotification n) {
+    private StoreResult countRepeat(IncomingNotification n) {
         List<Map<String, Object>> original = jdbc.queryForList("""
                 WITH original AS (
                     SELECT id, status FROM notification
