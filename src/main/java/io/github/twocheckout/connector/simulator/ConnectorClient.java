@@ -58,9 +58,9 @@ public final class ConnectorClient {
         byte[] body = call.body().getBytes(StandardCharsets.UTF_8);
         int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         long start = System.nanoTime();
-        HttpURLConnection http;
+        boolean connected = false;
         try {
-            http = (HttpURLConnection) base.resolve(base.getPath() + call.path()).toURL().openConnection();
+            HttpURLConnection http = (HttpURLConnection) base.resolve(base.getPath() + call.path()).toURL().openConnection();
             http.setRequestMethod("POST");
             http.setDoOutput(true);
             http.setConnectTimeout(millis);
@@ -68,12 +68,7 @@ public final class ConnectorClient {
             http.setRequestProperty("Content-Type", "application/x-www-form-urlencoded");
             http.setFixedLengthStreamingMode(body.length);
             http.connect(); // a kept-alive connection when one is idle
-        } catch (SocketTimeoutException | ConnectException e) {
-            return failure(call, start, "connect", "cannot connect to " + base + ": is the connector running there?");
-        } catch (IOException e) {
-            return failure(call, start, "io", "connection to " + base + " failed: " + e.getMessage());
-        }
-        try {
+            connected = true;
             try (OutputStream out = http.getOutputStream()) {
                 out.write(body);
             }
@@ -84,9 +79,10 @@ public final class ConnectorClient {
                 text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             return check(call, status, text, System.nanoTime() - start);
-        } catch (SocketTimeoutException e) {
-            return failure(call, start, "timeout", "no answer from " + base + " within " + timeout.toSeconds() + " s");
-        } catch (ConnectException e) {
+        } catch (ConnectException | SocketTimeoutException e) {
+            if (connected && e instanceof SocketTimeoutException) {
+                return failure(call, start, "timeout", "no answer from " + base + " within " + timeout.toSeconds() + " s");
+            }
             return failure(call, start, "connect", "cannot connect to " + base + ": is the connector running there?");
         } catch (IOException e) {
             return failure(call, start, "io", "connection to " + base + " failed: " + e.getMessage());
