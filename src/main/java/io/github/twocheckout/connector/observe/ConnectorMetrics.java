@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.github.twocheckout.connector.storage.IntakeGroupCommit;
 import io.github.twocheckout.connector.storage.IntakePriority;
+import io.github.twocheckout.connector.storage.ProcessingLot;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -95,6 +96,19 @@ public class ConnectorMetrics implements CamelContextAware {
             FunctionCounter.builder("connector_intake_calls_committed", groupCommit, IntakeGroupCommit::callsCommitted)
                     .description("Acknowledged calls committed by those commits").register(r);
         }
+        ProcessingLot lots = camelContext == null ? null : camelContext.getRegistry().findSingleByType(ProcessingLot.class);
+        if (lots != null) {
+            lots(r, lots);
+        }
+    }
+
+    private static void lots(MeterRegistry r, ProcessingLot lots) {
+        FunctionCounter.builder("connector_processing_lots", lots, ProcessingLot::lotsCommitted)
+                .description("Lots of notifications processed in one transaction each (processing.lot-size)").register(r);
+        FunctionCounter.builder("connector_processing_lot_notifications", lots, ProcessingLot::notificationsInLots)
+                .description("Notifications processed in those lots").register(r);
+        FunctionCounter.builder("connector_processing_lots_rolled_back", lots, ProcessingLot::lotsRolledBack)
+                .description("Lots rolled back because one of their notifications failed (each then processed alone)").register(r);
     }
 
     public void setIntakePriority(IntakePriority intakePriority) {

@@ -275,13 +275,37 @@ public class NotificationStore {
      * it, and a rolled-back attempt leaves the row as it was (the dead letter counts those).
      */
     public StoredNotification claim(long id) {
-        List<StoredNotification> claimed = jdbc.query("""
-                SELECT id, channel, vendor_id, message_type, order_ref, raw_body, attempts + 1 AS attempts
-                FROM notification
-                WHERE id = ? AND (status = 'RECEIVED' OR (status = 'PROCESSING' AND lease_until < now()))
-                FOR NO KEY UPDATE""",
-                STORED, id);
+        LotWrites lot = LotWrites.current();
+        if (lot != null) {
+            return lot.claimOf(id); // claimed with the rest of its lot
+        }
+        List<StoredNotification> claimed = jdbc.query(CLAIM + "id = ? FOR NO KEY UPDATE", STORED, id);
         return claimed.isEmpty() ? null : claimed.get(0);
+    }
+
+    private static final String CLAIM = """
+            SELECT id, channel, vendor_id, message_type, order_ref, raw_body, attempts + 1 AS attempts
+            FROM notification
+            WHERE (status = 'RECEIVED' OR (status = 'PROCESSING' AND lease_until < now())) AND\s""";
+
+    /**
+     * The claim of a lot ({@link ProcessingLot}): every row of it that is to be processed, in one
+     * statement. Locked in id order, so that two lots that share rows (the recovery poller queued one
+     * again) take them in the same order, and one waits for the other rather than both for each other.
+     */
+    public List<StoredNotification> claimAll(List<Long> ids) {
+        return jdbc.execute((Connection con) -> {
+            try (PreparedStatement ps = con.prepareStatement(CLAIM + "id = ANY (?) ORDER BY id FOR NO KEY UPDATE")) {
+                ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
+                List<StoredNotification> rows = new ArrayList<>(ids.size());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(STORED.mapRow(rs, rows.size()));
+                    }
+                }
+                return rows;
+            }
+        });
     }
 
     /**
@@ -325,27 +349,25 @@ public class NotificationStore {
      * this run issued licenses, releases the order's parked notifications in the same statement (one round
      * trip: at saturation each one waits for a core). Returns the released ids, for the caller to queue.
      * The released rows are PARKED in the statement's snapshot, so the row completed here is never among them.
+     * In a lot ({@link ProcessingLot}) the outcome and the release are written with the lot's others before
+     * its commit, and the released rows are queued after it: none is returned here.
      */
     public List<Long> complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report,
                                @Variable("httpStatus") Integer httpStatus) {
         String status = report.getStatus();
-        // httpStatus: the answer of a call processed within the request; null keeps the acknowledgement's.
-        List<Long> released = jdbc.queryForList("""
-                WITH outcome AS (
-                    UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
-                           http_status = COALESCE(?, http_status), attempts = GREATEST(attempts, ?), updated_at = now()
-                    WHERE id = ?)
-                -- the order's parked rows, when this run issued licenses (the last parameter)
-                UPDATE notification SET status = 'RECEIVED', updated_at = now()
-                WHERE vendor_id = ? AND status = 'PARKED'
-                  AND (order_ref = ? OR subscription_refs && ARRAY(
-                        SELECT subscription_ref FROM license
-                        WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
-                  AND ?
-                RETURNING id""", Long.class, status, clip(report.getSummary()), clip(report.getErrorText()),
-                httpStatus, notification.getAttempts(), notification.getId(),
-                notification.getVendorId(), notification.getOrderRef(), notification.getVendorId(), notification.getOrderRef(),
-                report.hasLicenses());
+        LotWrites lot = LotWrites.current();
+        List<Long> released;
+        if (lot != null) {
+            // Written with the lot's other outcomes before its commit; the released rows are queued after it.
+            lot.outcome(notification.getId(), status, clip(report.getSummary()), clip(report.getErrorText()), httpStatus,
+                    notification.getAttempts());
+            if (report.hasLicenses()) {
+                lot.release(notification.getVendorId(), notification.getOrderRef());
+            }
+            released = List.of();
+        } else {
+            released = writeOutcome(notification, report, status, httpStatus);
+        }
         Runnable done = () -> {
             LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
                     notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
@@ -367,10 +389,34 @@ public class NotificationStore {
         return released;
     }
 
+    private List<Long> writeOutcome(StoredNotification notification, ProcessingReport report, String status, Integer httpStatus) {
+        // httpStatus: the answer of a call processed within the request; null keeps the acknowledgement's.
+        return jdbc.queryForList("""
+                WITH outcome AS (
+                    UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
+                           http_status = COALESCE(?, http_status), attempts = GREATEST(attempts, ?), updated_at = now()
+                    WHERE id = ?)
+                -- the order's parked rows, when this run issued licenses (the last parameter)
+                UPDATE notification SET status = 'RECEIVED', updated_at = now()
+                WHERE vendor_id = ? AND status = 'PARKED'
+                  AND (order_ref = ? OR subscription_refs && ARRAY(
+                        SELECT subscription_ref FROM license
+                        WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
+                  AND ?
+                RETURNING id""", Long.class, status, clip(report.getSummary()), clip(report.getErrorText()),
+                httpStatus, notification.getAttempts(), notification.getId(),
+                notification.getVendorId(), notification.getOrderRef(), notification.getVendorId(), notification.getOrderRef(),
+                report.hasLicenses());
+    }
+
     /** Dead letter: processing failed after every redelivery. */
     public void markFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Long id = exchange.getMessage().getBody(Long.class);
+        // The id the failing run was given (notification-alone sets it); the body is the dead letter's original message.
+        Long id = exchange.getVariable("notificationId", Long.class);
+        if (id == null) {
+            id = exchange.getMessage().getBody(Long.class);
+        }
         // useOriginalMessage drops the redelivery headers; the handle step counts its own attempts.
         Integer attemptsThisRun = exchange.getProperty(
                 io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_ATTEMPTS, Integer.class);

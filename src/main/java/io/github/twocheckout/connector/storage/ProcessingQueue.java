@@ -26,6 +26,7 @@ public class ProcessingQueue {
     private String endpointUri;
     private volatile SedaEndpoint endpoint;
     private boolean enabled = true;
+    private int lotSize = 1;
     private NotificationStore store;
     /** Rows may wait as RECEIVED that the hand-off does not hold: true at start, and after a drop. */
     private volatile boolean overflow = true;
@@ -61,7 +62,7 @@ public class ProcessingQueue {
         }
     }
 
-    private void offer(CamelContext context, long id) {
+    void offer(CamelContext context, long id) {
         if (!enabled) {
             return; // an instance that does not process (processing.enabled=false): the row waits for the others
         }
@@ -115,6 +116,24 @@ public class ProcessingQueue {
         return oldest.stream().filter(id -> !queued.contains(id)).limit(room).toList();
     }
 
+    /**
+     * The lot a worker processes (see {@link ProcessingLot}): the id it took, and as many of the ids
+     * waiting behind it as fit in processing.lot-size. With nothing waiting, the id alone; the longer the
+     * backlog, the larger the lots, as intake's groups grow with the calls that wait for a commit.
+     */
+    public List<Long> lot(Exchange exchange) {
+        List<Long> ids = new java.util.ArrayList<>(lotSize);
+        ids.add(exchange.getMessage().getBody(Long.class));
+        if (lotSize > 1) {
+            List<Exchange> waiting = new java.util.ArrayList<>(lotSize - 1);
+            endpoint(exchange.getContext()).getQueue().drainTo(waiting, lotSize - 1);
+            for (Exchange e : waiting) {
+                ids.add(e.getMessage().getBody(Long.class));
+            }
+        }
+        return ids;
+    }
+
     /** True while fewer than a tenth of the hand-off's places are taken. */
     public boolean runningLow(Exchange exchange) {
         SedaEndpoint queue = endpoint(exchange.getContext());
@@ -132,6 +151,10 @@ public class ProcessingQueue {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public void setLotSize(int lotSize) {
+        this.lotSize = Math.max(1, lotSize);
     }
 
     public void setStore(NotificationStore store) {

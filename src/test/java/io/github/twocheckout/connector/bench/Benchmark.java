@@ -76,6 +76,11 @@ public final class Benchmark {
         ds.setUser("postgres");
         JdbcTemplate jdbc = new JdbcTemplate(ds);
         try {
+            String rates = System.getProperty("bench.open-loop-only", "");
+            if (!rates.isBlank()) {
+                openLoopOnly(jdbc, url, work, rates);
+                return;
+            }
             double ready = readyTime(work, List.of());
             row("ready after JAR start (warm embedded database; median of 3)", fmt(ready) + " s", "≤ 3 s", ready <= 3);
             // The same with a class-data-sharing archive of the connector's classes (JDK 17: written at the
@@ -254,6 +259,41 @@ public final class Benchmark {
             if (pg != null) {
                 pg.close();
             }
+        }
+    }
+
+    /**
+     * {@code -Dbench.open-loop-only=800,900}: the connector warmed up, then one full-length open-loop phase at
+     * each rate, nothing else: for comparing settings and changes on the end-to-end target in minutes.
+     */
+    private void openLoopOnly(JdbcTemplate jdbc, String url, Path work, String rates) throws Exception {
+        int port = freePort();
+        int mgmt = freePort();
+        Process connector = startJar(work.resolve("external"), List.of("-Ddb.url=" + url, "-Ddb.username=postgres",
+                "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + mgmt));
+        try {
+            awaitReady(mgmt, connector, Duration.ofSeconds(60));
+            String connectorUrl = "http://127.0.0.1:" + port;
+            load(connectorUrl, "ins=1", 32, warmup);
+            awaitBacklog(jdbc, Duration.ofMinutes(5));
+            for (String rate : rates.split(",")) {
+                long connectorCpu = cpuTicks(connector.toHandle());
+                long postgresCpu = postgresCpuTicks();
+                long loadCpu = cpuTicks(ProcessHandle.current());
+                OpenLoop run = openLoop(jdbc, connectorUrl, Integer.parseInt(rate.trim()), e2e);
+                long orders = Math.max(1, run.acks().ok());
+                row("open loop at " + rate.trim() + " orders/s for " + e2e.toSeconds() + " s", fmt(run.licensesPerSecond())
+                        + " licenses/s, lag p50 / p99 " + fmt(run.lagP50Ms()) + " / " + fmt(run.lagP99Ms()) + " ms, acknowledgement p99 "
+                        + fmt(run.acks().latencyMs().p99()) + " ms; CPU per order, connector / PostgreSQL / load generator "
+                        + fmt((cpuTicks(connector.toHandle()) - connectorCpu) * 10.0 / orders) + " / "
+                        + fmt((postgresCpuTicks() - postgresCpu) * 10.0 / orders) + " / "
+                        + fmt((cpuTicks(ProcessHandle.current()) - loadCpu) * 10.0 / orders) + " ms",
+                        "≥ 1000/s, lag p99 < 1 s", run.keptUp() && run.licensesPerSecond() >= 1000);
+            }
+            print();
+        } finally {
+            connector.destroy();
+            connector.waitFor();
         }
     }
 
