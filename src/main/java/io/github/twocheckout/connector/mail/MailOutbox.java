@@ -74,7 +74,7 @@ public class MailOutbox {
     }
 
     private void insert(String key, String kind, Long notification, String reasonKey, Message m) {
-        io.github.twocheckout.connector.storage.LotWrites lot = io.github.twocheckout.connector.storage.LotWrites.current();
+        io.github.twocheckout.connector.storage.LotTransaction lot = io.github.twocheckout.connector.storage.LotTransaction.current();
         if (lot != null) {
             // Processing a lot: written with the lot's other emails in one statement, before its commit.
             lot.mail(key, kind, notification, reasonKey, m.getHeader("From", String.class), m.getHeader("To", String.class),

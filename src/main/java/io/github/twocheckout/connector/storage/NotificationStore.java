@@ -275,7 +275,7 @@ public class NotificationStore {
      * it, and a rolled-back attempt leaves the row as it was (the dead letter counts those).
      */
     public StoredNotification claim(long id) {
-        LotWrites lot = LotWrites.current();
+        LotTransaction lot = LotTransaction.current();
         if (lot != null) {
             return lot.claimOf(id); // claimed with the rest of its lot
         }
@@ -355,7 +355,7 @@ public class NotificationStore {
     public List<Long> complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report,
                                @Variable("httpStatus") Integer httpStatus) {
         String status = report.getStatus();
-        LotWrites lot = LotWrites.current();
+        LotTransaction lot = LotTransaction.current();
         List<Long> released;
         if (lot != null) {
             // Written with the lot's other outcomes before its commit; the released rows are queued after it.

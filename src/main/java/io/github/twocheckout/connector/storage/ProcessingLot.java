@@ -19,14 +19,14 @@ import org.springframework.transaction.support.TransactionTemplate;
  * {@link ProcessingQueue#lot}) in one transaction: claimed with one statement, each handled by the
  * same route as a notification alone (direct:notification-work, on an exchange of its own), and their
  * outcomes, released parked rows and emails written with one statement per table before the one
- * commit ({@link LotWrites}). Under a backlog this takes a notification from six round trips to
+ * commit ({@link LotTransaction}). Under a backlog this takes a notification from six round trips to
  * PostgreSQL to about two (its product lookup and its license statement); with nothing waiting a lot
  * is one notification, processed alone as before.
  *
  * <p>Nothing of a lot is committed unless all of it is. When one of its notifications fails, the lot
  * is rolled back, that one is returned to be processed alone (with redelivery, then the dead letter),
  * and the others go back to the hand-off, untouched by the failure. When the failure cannot be tied to
- * one notification (the final writes), every one of them is processed alone.
+ * one notification (the database away, the final writes), the first one takes that part.
  */
 public class ProcessingLot {
 
@@ -63,7 +63,7 @@ public class ProcessingLot {
         List<Long> released;
         try {
             released = tx.execute(status -> {
-                LotWrites writes = LotWrites.open();
+                LotTransaction writes = LotTransaction.open();
                 try {
                     writes.claimed(store.claimAll(ids));
                     for (Long id : ids) {
@@ -82,24 +82,25 @@ public class ProcessingLot {
                     }
                     return writes.flush(jdbc);
                 } finally {
-                    LotWrites.close();
+                    LotTransaction.close();
                 }
             });
         } catch (RuntimeException e) {
             rolledBack.incrementAndGet();
             Throwable cause = e instanceof LotFailedException ? e.getCause() : e;
-            if (failing[0] == null) {
-                LOG.warn("lot of {} notifications rolled back ({}); each is processed alone", ids.size(), cause.toString());
-                return ids;
-            }
-            LOG.warn("lot of {} notifications rolled back: notification {} failed ({}); it is processed alone, the others are queued again",
-                    ids.size(), failing[0], cause.toString());
+            // The one that failed, or when no one notification did (the database away, the final writes),
+            // the first: processed alone, its redeliveries pace the retries as they would for any failure.
+            // The others go back to the hand-off for the other workers; taken alone one after the other
+            // here, each would wait out its own redeliveries in turn (minutes, while the database is away).
+            Long alone = failing[0] != null ? failing[0] : ids.get(0);
+            LOG.warn("lot of {} notifications rolled back{} ({}); notification {} is processed alone, the others are queued again",
+                    ids.size(), failing[0] != null ? ": notification " + failing[0] + " failed" : "", cause.toString(), alone);
             for (Long id : ids) {
-                if (!id.equals(failing[0])) {
+                if (!id.equals(alone)) {
                     queue.offer(context, id);
                 }
             }
-            return List.of(failing[0]);
+            return List.of(alone);
         }
         committed.incrementAndGet();
         notificationsCommitted.addAndGet(ids.size());

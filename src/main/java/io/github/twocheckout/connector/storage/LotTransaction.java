@@ -12,37 +12,39 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * The writes of a lot of notifications processed in one transaction ({@link ProcessingLot}) that
- * nothing in the lot reads back: the outcomes, the release of parked notifications, and the emails
- * for the outbox. Each is held here while the lot's notifications are handled, then written with one
- * statement per table before the commit. What an order costs PostgreSQL is mostly its round trips
- * (README, Benchmark, round 11): a notification alone takes six, of which these are three.
+ * What the transaction of a lot of notifications ({@link ProcessingLot}) holds besides the database's
+ * own state: the claims of its rows (taken with one statement), the products it has looked up (one
+ * lookup per product and lot), and the writes nothing in the lot reads back: the outcomes, the
+ * release of parked notifications, and the emails for the outbox, held while the lot's notifications
+ * are handled, then written with one statement per table before the commit. What an order costs
+ * PostgreSQL is mostly its round trips (README, Benchmark, round 11): a notification alone takes six.
  *
  * <p>Bound to the lot's transaction as a Spring transaction resource, so that the store and the outbox
  * find it without being handed it; outside a lot there is none, and they write at once.
  */
-public final class LotWrites {
+public final class LotTransaction {
 
     private final Map<Long, StoredNotification> claimed = new LinkedHashMap<>();
     private final List<Object[]> outcomes = new ArrayList<>();
     /** vendor id, order ref of each notification of the lot that issued licenses. */
     private final LinkedHashSet<List<Object>> releases = new LinkedHashSet<>();
     private final List<String[]> mails = new ArrayList<>();
+    private final Map<List<Object>, List<Map<String, Object>>> products = new java.util.HashMap<>();
     private final List<Long> mailNotifications = new ArrayList<>();
 
     /** The lot's writes, while a lot's transaction runs on this thread; else null. */
-    public static LotWrites current() {
-        return (LotWrites) TransactionSynchronizationManager.getResource(LotWrites.class);
+    public static LotTransaction current() {
+        return (LotTransaction) TransactionSynchronizationManager.getResource(LotTransaction.class);
     }
 
-    static LotWrites open() {
-        LotWrites writes = new LotWrites();
-        TransactionSynchronizationManager.bindResource(LotWrites.class, writes);
+    static LotTransaction open() {
+        LotTransaction writes = new LotTransaction();
+        TransactionSynchronizationManager.bindResource(LotTransaction.class, writes);
         return writes;
     }
 
     static void close() {
-        TransactionSynchronizationManager.unbindResourceIfPossible(LotWrites.class);
+        TransactionSynchronizationManager.unbindResourceIfPossible(LotTransaction.class);
     }
 
     void claimed(List<StoredNotification> rows) {
@@ -54,6 +56,15 @@ public final class LotWrites {
     /** The lot's claim of this notification (claimed together at the start), or null: done already, or not ours. */
     StoredNotification claimOf(long id) {
         return claimed.remove(id);
+    }
+
+    /** The product rows looked up for this key earlier in the lot, or null. */
+    public List<Map<String, Object>> product(List<Object> key) {
+        return products.get(key);
+    }
+
+    public void product(List<Object> key, List<Map<String, Object>> rows) {
+        products.put(key, rows);
     }
 
     /** status, outcome, last_error, http_status, attempts, id: the columns of {@link #OUTCOMES}. */
