@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.github.twocheckout.connector.storage.IntakePriority;
+import io.github.twocheckout.connector.storage.ProcessingLot;
 import io.github.twocheckout.connector.support.InsPost;
 import io.github.twocheckout.connector.support.RunningConnector;
 import io.github.twocheckout.connector.support.SignedPost;
@@ -58,6 +59,44 @@ class IntakePriorityTest {
                 assertThat(priority.inFlight()).isEqualTo(1);
                 held.answer();
             }
+        }
+    }
+
+    @Test
+    void aWorkerLetInByTheLongestYieldTakesOneNotificationNotALot() throws Exception {
+        // One worker, so that it finds every queued order waiting: while intake is busy it takes them
+        // one at a time (a lot would hold the cores for its whole length), once intake is calm, a lot.
+        try (RunningConnector c = RunningConnector.start(Map.of("processing.yield-to-intake-at", "1",
+                "processing.yield-max-ms", "100", "processing.workers", "1", "processing.lot-size", "16"))) {
+            IntakePriority priority = priority(c);
+            ProcessingLot lots = c.context().getRegistry().lookupByNameAndType("processingLot", ProcessingLot.class);
+            try (HeldCall held = holdACallWithAnOrderQueued(c, priority)) {
+                List<InsPost> more = new java.util.ArrayList<>(List.of(held.queued()));
+                for (int i = 0; i < 4; i++) {
+                    more.add(post(c, InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro")));
+                }
+                c.context().getRouteController().startRoute("notification-process");
+                await().atMost(PATIENCE).untilAsserted(() -> {
+                    for (InsPost order : more) {
+                        assertThat(c.licenses(order.saleId())).as(order.saleId()).hasSize(1);
+                    }
+                });
+                assertThat(lots.lotsCommitted()).isZero();
+                held.answer();
+            }
+            c.context().getRouteController().stopRoute("notification-process");
+            List<InsPost> calm = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                calm.add(post(c, InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro")));
+            }
+            c.context().getRouteController().startRoute("notification-process");
+            await().atMost(PATIENCE).untilAsserted(() -> {
+                for (InsPost order : calm) {
+                    assertThat(c.licenses(order.saleId())).as(order.saleId()).hasSize(1);
+                }
+            });
+            assertThat(lots.lotsCommitted()).isEqualTo(1);
+            assertThat(lots.notificationsInLots()).isEqualTo(5);
         }
     }
 

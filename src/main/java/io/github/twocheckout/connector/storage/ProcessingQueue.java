@@ -27,6 +27,7 @@ public class ProcessingQueue {
     private volatile SedaEndpoint endpoint;
     private boolean enabled = true;
     private int lotSize = 1;
+    private IntakePriority intakePriority;
     private NotificationStore store;
     /** Rows may wait as RECEIVED that the hand-off does not hold: true at start, and after a drop. */
     private volatile boolean overflow = true;
@@ -122,11 +123,13 @@ public class ProcessingQueue {
      * backlog, the larger the lots, as intake's groups grow with the calls that wait for a commit.
      */
     public List<Long> lot(Exchange exchange) {
-        List<Long> ids = new java.util.ArrayList<>(lotSize);
+        // While 2Checkout's calls keep coming (a worker let in by the longest wait), one at a time.
+        int size = intakePriority == null || intakePriority.calm() ? lotSize : 1;
+        List<Long> ids = new java.util.ArrayList<>(size);
         ids.add(exchange.getMessage().getBody(Long.class));
-        if (lotSize > 1) {
-            List<Exchange> waiting = new java.util.ArrayList<>(lotSize - 1);
-            endpoint(exchange.getContext()).getQueue().drainTo(waiting, lotSize - 1);
+        if (size > 1) {
+            List<Exchange> waiting = new java.util.ArrayList<>(size - 1);
+            endpoint(exchange.getContext()).getQueue().drainTo(waiting, size - 1);
             for (Exchange e : waiting) {
                 ids.add(e.getMessage().getBody(Long.class));
             }
@@ -151,6 +154,10 @@ public class ProcessingQueue {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
+    }
+
+    public void setIntakePriority(IntakePriority intakePriority) {
+        this.intakePriority = intakePriority;
     }
 
     public void setLotSize(int lotSize) {
