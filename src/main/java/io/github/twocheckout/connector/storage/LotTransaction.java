@@ -153,8 +153,4 @@ public final class LotTransaction {
             return released;
         });
     }
-
-    int outcomeCount() {
-        return outcomes.size();
-    }
 }
