@@ -409,9 +409,23 @@ public class NotificationStore {
                 report.hasLicenses());
     }
 
-    /** Dead letter: processing failed after every redelivery. */
-    public void markFailed(Exchange exchange) {
+    /**
+     * Dead letter: processing failed after every redelivery. Returns false, and leaves the row as it is,
+     * when the last attempt failed for want of a database connection: the database being away says
+     * nothing about the notification, and the recovery poller takes the row up again once it is back.
+     * (Marked FAILED, it would wait for a replay by hand: under load, attempts that ran out just before
+     * the database came back were marked so by this very statement, a second later.) The answer is also
+     * variable {@code deadLettered}: the dead-letter route emails only when it is true.
+     */
+    public boolean markFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        boolean deadLetter = !databaseAway(cause);
+        exchange.setVariable("deadLettered", deadLetter);
+        if (!deadLetter) {
+            LOG.warn("notification={} not dead-lettered: the database could not be reached ({}); processed again once it is back",
+                    exchange.getVariable("notificationId"), cause.toString());
+            return false;
+        }
         // The id the failing run was given (notification-alone sets it); the body is the dead letter's original message.
         Long id = exchange.getVariable("notificationId", Long.class);
         if (id == null) {
@@ -433,6 +447,18 @@ public class NotificationStore {
         StoredNotification failed = exchange.getProperty(
                 io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
         count(failed == null ? null : failed.getChannel(), failed == null ? null : failed.getMessageType(), "FAILED");
+        return true;
+    }
+
+    /** A failure to get a connection (or to begin a transaction on one), anywhere in the cause chain. */
+    static boolean databaseAway(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.springframework.transaction.CannotCreateTransactionException
+                    || t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
