@@ -151,7 +151,7 @@ async function connectorPage(id) {
       [['Vendor', c.vendor_name], ['Code', c.code], ['Enabled', c.enabled], ['Mode', c.mode], ['Email on success', c.email_on_success],
       ['Recipients', c.recipients], ['Refund policy', c.refund_policy], ['Failed renewal', c.failed_renewal_policy],
       ['Billing stopped', c.stopped_policy], ['Issue before fraud review', c.issue_before_fraud_review], ['Issue on', c.issue_on],
-      ['Code prefix', c.code_prefix], ['Licenses', c.licenses]].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]))];
+      ['INS role', c.ins_role], ['Code prefix', c.code_prefix], ['Licenses', c.licenses]].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]))];
   if (isAdmin()) {
     const edit = el('form', { class: 'box inline', id: 'edit-connector', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
       await api('PUT', '/connectors/' + id, formValues(edit));
@@ -164,6 +164,7 @@ async function connectorPage(id) {
       field('Failed renewal', select('failedRenewalPolicy', ['past_due', 'suspend'], c.failed_renewal_policy)),
       field('Billing stopped', select('stoppedPolicy', ['keep_until_expiry', 'revoke'], c.stopped_policy)),
       field('Issue on', select('issueOn', ['complete', 'payment_authorized'], c.issue_on)),
+      field('INS role', select('insRole', ['issue', 'follow_up'], c.ins_role)),
       field('Recipients', input('recipients', { value: c.recipients || '' })),
       field('Code prefix', input('codePrefix', { value: c.code_prefix || '' })),
       el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'enabled', checked: c.enabled }), 'Enabled'),

@@ -174,8 +174,9 @@ class IpnLcnLifecycleTest extends ConnectorTestBase {
     @Test
     void ipnAndInsForTheSameOrderYieldOneLicensePerUnit() {
         SignedPost ipn = SignedPost.ipn("COMPLETE").product("5001", "ACME-PRO", "ACME Pro", 2, subscription(), "REGULAR", "");
+        // On the current platform the INS sale_id (signed) is the order's reference, the IPN's REFNO.
         InsPost ins = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro").set("item_quantity_1", "2")
-                .set("order_ref", ipn.refno());
+                .set("sale_id", ipn.refno());
         postInsOk(ins);
         deliverIpn(ipn, 2);
         postInsOk(ins.next("FRAUD_STATUS_CHANGED"));

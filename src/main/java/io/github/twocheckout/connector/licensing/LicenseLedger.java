@@ -135,6 +135,39 @@ public class LicenseLedger {
         return codes;
     }
 
+    /**
+     * Confirms the licenses of a line that another channel issued, issuing none: for connectors whose INS
+     * only follows up what IPN or the key generator issued (insRole follow_up). Without licenses yet the
+     * notification is parked, and applied when they are issued.
+     */
+    public int confirm(@Body OrderLine line, @Variable("product") Map<String, Object> productRow,
+                       @Variable("notification") StoredNotification notification,
+                       @Variable("report") ProcessingReport report) {
+        ProductLicense product = ProductLicense.from(productRow);
+        int[] found = {0};
+        Integer confirmed = tx.execute(status -> {
+            List<Map<String, Object>> licenses = lockLineLicenses(notification.getVendorId(), line, product.mappingId());
+            found[0] = licenses.size();
+            int n = 0;
+            for (Map<String, Object> license : licenses) {
+                String from = (String) license.get("status");
+                if (event(((Number) license.get("id")).longValue(), notification.getId(), "CONFIRMED",
+                        "CONFIRMED:" + notification.getChannel(), from, from,
+                        "order confirmed by " + notification.getChannel() + " " + notification.getMessageType())) {
+                    n++;
+                }
+            }
+            return n;
+        });
+        if (found[0] == 0) {
+            report.park("no license for order " + line.getOrderRef() + " product " + line.getProductRef()
+                    + " yet: this connector's INS only confirms licenses that IPN or the key generator issued (insRole: follow_up)");
+        } else {
+            report.note(found[0] + " license(s) of " + product.productName() + " confirmed by INS");
+        }
+        return confirmed == null ? 0 : confirmed;
+    }
+
     /** Applies a status change to the licenses of a line, once per notification. */
     public int apply(@Body OrderLine line, @Variable("product") Map<String, Object> productRow,
                      @Variable("notification") StoredNotification notification,
@@ -225,6 +258,11 @@ public class LicenseLedger {
                      @Variable("notification") StoredNotification notification,
                      @Variable("report") ProcessingReport report) {
         ProductLicense product = ProductLicense.from(productRow);
+        if (!product.subscription()) {
+            // The recurrence is the message's word, the license type the vendor's: a perpetual license never expires.
+            report.note("renewal for " + product.productName() + " ignored: the product is perpetual");
+            return 0;
+        }
         Period period = product.renewalPeriod(line.getRecurrence());
         if (period == null) {
             report.note("renewal for " + product.productName() + " ignored: the product is perpetual and no recurrence was sent");

@@ -65,6 +65,7 @@ public class ConfigExporter {
                 co.put("stoppedPolicy", c.get("stopped_policy"));
                 co.put("issueBeforeFraudReview", c.get("issue_before_fraud_review"));
                 co.put("issueOn", c.get("issue_on"));
+                co.put("insRole", c.get("ins_role"));
                 co.put("codePrefix", c.get("code_prefix"));
                 List<Map<String, Object>> products = new ArrayList<>();
                 for (Map<String, Object> m : jdbc.queryForList("SELECT * FROM product_mapping WHERE connector_id = ? ORDER BY id", c.get("id"))) {

@@ -21,14 +21,14 @@ public class ConnectorAdmin {
     private static final String CONNECTOR = """
             SELECT c.id, c.vendor_id, v.name AS vendor_name, v.code AS vendor_code, c.code, c.name, c.enabled, c.mode,
                    c.email_on_success, c.recipients, c.refund_policy, c.failed_renewal_policy, c.stopped_policy,
-                   c.issue_before_fraud_review, c.issue_on, c.code_prefix, c.created_at, c.updated_at,
+                   c.issue_before_fraud_review, c.issue_on, c.ins_role, c.code_prefix, c.created_at, c.updated_at,
                    (SELECT count(*) FROM product_mapping m WHERE m.connector_id = c.id) AS mappings,
                    (SELECT count(*) FROM license l WHERE l.connector_id = c.id) AS licenses
             FROM connector c JOIN vendor v ON v.id = c.vendor_id""";
     private static final String MAPPING = """
             SELECT id, connector_id, product_id, product_code, name, edition, license_type, duration, max_activations,
                    code_mode, upgrade_policy, created_at, updated_at FROM product_mapping""";
-    private static final Set<String> POLICIES = Set.of("refund_policy", "failed_renewal_policy", "stopped_policy", "issue_on", "mode");
+    private static final Set<String> POLICIES = Set.of("refund_policy", "failed_renewal_policy", "stopped_policy", "issue_on", "ins_role", "mode");
 
     private final JdbcTemplate jdbc;
 
@@ -62,13 +62,15 @@ public class ConnectorAdmin {
         try {
             Long id = jdbc.queryForObject("""
                     INSERT INTO connector (vendor_id, code, name, enabled, mode, email_on_success, recipients, refund_policy,
-                                           failed_renewal_policy, stopped_policy, issue_before_fraud_review, code_prefix, issue_on)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class,
+                                           failed_renewal_policy, stopped_policy, issue_before_fraud_review, code_prefix, issue_on,
+                                           ins_role)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class,
                     vendorId, code, or(Json.text(in, "name"), code), or(Json.bool(in, "enabled"), true), or(Json.text(in, "mode"), "live"),
                     or(Json.bool(in, "emailOnSuccess"), false), or(Json.text(in, "recipients"), ""),
                     or(Json.text(in, "refundPolicy"), "revoke"), or(Json.text(in, "failedRenewalPolicy"), "past_due"),
                     or(Json.text(in, "stoppedPolicy"), "keep_until_expiry"), or(Json.bool(in, "issueBeforeFraudReview"), false),
-                    or(Json.text(in, "codePrefix"), ""), or(Json.text(in, "issueOn"), "complete"));
+                    or(Json.text(in, "codePrefix"), ""), or(Json.text(in, "issueOn"), "complete"),
+                    or(Json.text(in, "insRole"), "issue"));
             return get(id);
         } catch (DuplicateKeyException e) {
             throw new ApiConflictException("this vendor has a connector with code '" + code + "'");
@@ -88,12 +90,13 @@ public class ConnectorAdmin {
                            refund_policy = COALESCE(?, refund_policy), failed_renewal_policy = COALESCE(?, failed_renewal_policy),
                            stopped_policy = COALESCE(?, stopped_policy),
                            issue_before_fraud_review = COALESCE(?, issue_before_fraud_review),
-                           code_prefix = COALESCE(?, code_prefix), issue_on = COALESCE(?, issue_on), updated_at = now()
+                           code_prefix = COALESCE(?, code_prefix), issue_on = COALESCE(?, issue_on),
+                           ins_role = COALESCE(?, ins_role), updated_at = now()
                     WHERE id = ?""", Json.text(in, "name"), Json.bool(in, "enabled"), Json.text(in, "mode"),
                     Json.bool(in, "emailOnSuccess"), in.containsKey("recipients") ? or(Json.text(in, "recipients"), "") : null,
                     Json.text(in, "refundPolicy"), Json.text(in, "failedRenewalPolicy"), Json.text(in, "stoppedPolicy"),
                     Json.bool(in, "issueBeforeFraudReview"), in.containsKey("codePrefix") ? or(Json.text(in, "codePrefix"), "") : null,
-                    Json.text(in, "issueOn"), id);
+                    Json.text(in, "issueOn"), Json.text(in, "insRole"), id);
         } catch (DataIntegrityViolationException e) {
             throw invalid(e);
         }

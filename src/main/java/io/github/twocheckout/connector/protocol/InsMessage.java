@@ -15,10 +15,18 @@ public final class InsMessage {
 
     private final FormBody form;
     private final List<InsItem> items;
+    /**
+     * The message that established the order: the first INS message of the sale that was stored. Only
+     * sale_id, vendor_id and invoice_id are signed, so a later message of the sale (or a changed copy of
+     * one) may not say what the order holds: its products, quantities, recurrences, customer and demo flag
+     * are read from here. This message itself when it is the first.
+     */
+    private final InsMessage order;
 
-    private InsMessage(FormBody form, List<InsItem> items) {
+    private InsMessage(FormBody form, List<InsItem> items, InsMessage order) {
         this.form = form;
         this.items = items;
+        this.order = order == null ? this : order;
     }
 
     /** Parses and checks the fields every INS message carries; 400 material otherwise. */
@@ -39,7 +47,32 @@ public final class InsMessage {
                 throw new MalformedNotificationException("field '" + name + "' posted more than once");
             }
         }
-        return new InsMessage(form, readItems(form));
+        return new InsMessage(form, readItems(form), null);
+    }
+
+    /** This message as a follow-up of the sale's first stored message {@code first}, which says what the order holds. */
+    public InsMessage following(InsMessage first) {
+        if (first == null || first == this || !first.getSaleId().trim().equals(getSaleId().trim())
+                || !first.getVendorId().trim().equals(getVendorId().trim())) {
+            return this;
+        }
+        return new InsMessage(form, items, first.order);
+    }
+
+    /**
+     * A RECURRING_INSTALLMENT_SUCCESS that names the invoice which paid for the order itself: 2Checkout
+     * sends each installment with a new invoice_id, so this is a copy of the order's own message with its
+     * type changed, and renews nothing.
+     */
+    public boolean isInstallmentOfOrderInvoice() {
+        return getMessageType().equals("RECURRING_INSTALLMENT_SUCCESS") && order != this
+                && !order.getMessageType().startsWith("RECURRING_")
+                && order.getInvoiceId().trim().equals(getInvoiceId().trim());
+    }
+
+    /** True when this message is the first of its sale (it establishes the order). */
+    public boolean isFirstOfSale() {
+        return order == this;
     }
 
     private static List<InsItem> readItems(FormBody form) {
@@ -105,10 +138,12 @@ public final class InsMessage {
         return form.first("md5_hash");
     }
 
-    /** The order this message belongs to: the current platform's order_ref when sent, else sale_id. */
+    /**
+     * The order this message belongs to: sale_id, which the md5_hash signs. The current platform's order_ref
+     * is not signed and is never used to pick an order (a changed copy could point at any order).
+     */
     public String getOrderRef() {
-        String ref = form.first("order_ref");
-        return ref == null || ref.isBlank() ? getSaleId().trim() : ref.trim();
+        return getSaleId().trim();
     }
 
     public String getFraudStatus() {
@@ -123,13 +158,15 @@ public final class InsMessage {
         return lower(form.first("ship_status"));
     }
 
-    /** Demo sales never produce live licenses. */
+    /** Demo sales never produce live licenses. As the order's first message said. */
     public boolean isDemo() {
-        String demo = form.first("demo");
+        String demo = order.form.first("demo");
         return demo != null && (demo.equalsIgnoreCase("Y") || demo.equals("1") || demo.equalsIgnoreCase("true"));
     }
 
+    /** The buyer, as the order's first message named them. */
     public String getCustomerName() {
+        FormBody form = order.form;
         String name = form.first("customer_name");
         if (name == null || name.isBlank()) {
             String first = form.first("customer_first_name");
@@ -140,26 +177,36 @@ public final class InsMessage {
     }
 
     public String getCustomerEmail() {
-        return form.first("customer_email");
+        return order.form.first("customer_email");
     }
 
+    /** The items this message carries, as posted (unsigned). */
     public List<InsItem> getItems() {
         return items;
     }
 
-    /** Items billed in this message (REFUND_ISSUED carries the refunded line as item_type=refund). */
+    /**
+     * The order's billed items, as its first message listed them: what issuing, renewing and status changes
+     * act on. A follow-up's own item list is not signed and adds nothing.
+     */
     public List<InsItem> getBilledItems() {
-        return items.stream().filter(i -> !i.isRefund()).toList();
+        return order.items.stream().filter(i -> !i.isRefund()).toList();
     }
 
+    /**
+     * The items this refund names (item_type=refund, else all it lists), limited to products the order holds:
+     * a refund can only reach licenses of its own order.
+     */
     public List<InsItem> getRefundedItems() {
         List<InsItem> refunds = items.stream().filter(InsItem::isRefund).toList();
-        return refunds.isEmpty() ? items : refunds;
+        java.util.Set<String> ordered = new java.util.HashSet<>();
+        order.items.forEach(i -> ordered.add(i.productId()));
+        return (refunds.isEmpty() ? items : refunds).stream().filter(i -> ordered.contains(i.productId())).toList();
     }
 
-    /** Every item as an order line. */
+    /** The order's items (as its first message listed them) as order lines. */
     public List<OrderLine> getLines() {
-        return items.stream().map(this::line).toList();
+        return order.items.stream().map(this::line).toList();
     }
 
     /** The billed items (not refund lines) as order lines. */
@@ -191,6 +238,7 @@ public final class InsMessage {
      * is sent and the buyer paid in the list currency, the list amount is what was paid.
      */
     private LineSale sale(InsItem item) {
+        FormBody form = order.form; // the item is the order's: so are its currencies and country
         String listCurrency = LineSale.code(form.first("list_currency"));
         String custCurrency = LineSale.code(form.first("cust_currency"));
         java.math.BigDecimal listAmount = LineSale.amount(item.listAmount());
@@ -205,7 +253,7 @@ public final class InsMessage {
                 LineSale.amount(item.usdAmount()), LineSale.text(form.first("payment_type")),
                 country != null ? country : LineSale.code(form.first("customer_ip_country")),
                 LineSale.text(form.first("vendor_order_id")), LineSale.text(getInvoiceId()),
-                easternTime(form.first("timestamp")));
+                easternTime(this.form.first("timestamp")));
     }
 
     /** INS times are U.S. Eastern ("2026-11-21 10:00:00 EST"); null when unreadable. */
@@ -279,13 +327,11 @@ public final class InsMessage {
             default -> { }
         }
         // The md5_hash covers sale, vendor and invoice only, so anyone who saw one message of an invoice can
-        // alter its other fields. An event that may issue or extend licenses is therefore identified without
-        // them: an altered copy is a duplicate, never a second order. Refunds keep the items and amounts,
-        // because two partial refunds of one invoice are two events (and a refund never issues anything).
+        // alter its other fields: an event is identified by the signed fields, its type and the status it
+        // reports, so that an altered copy is a duplicate. A refund adds the products it names (not its
+        // amounts): a copy with other amounts is the same refund, and is not applied again.
         if (getMessageType().equals("REFUND_ISSUED")) {
-            for (InsItem item : items) {
-                key.append('|').append(item.productId()).append(':').append(item.type()).append(':').append(item.listAmount());
-            }
+            items.stream().map(InsItem::productId).sorted().distinct().forEach(id -> key.append('|').append(id));
         }
         return Fields.sha256(key.toString());
     }

@@ -95,21 +95,22 @@ public class ConnectorConfigLoader {
                     Long connectorId = jdbc.queryForObject("""
                             INSERT INTO connector (vendor_id, code, name, enabled, mode, email_on_success, recipients,
                                                    refund_policy, failed_renewal_policy, stopped_policy,
-                                                   issue_before_fraud_review, code_prefix, issue_on)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                                   issue_before_fraud_review, code_prefix, issue_on, ins_role)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                             ON CONFLICT (vendor_id, code) DO UPDATE SET name = EXCLUDED.name, enabled = EXCLUDED.enabled,
                                 mode = EXCLUDED.mode, email_on_success = EXCLUDED.email_on_success,
                                 recipients = EXCLUDED.recipients, refund_policy = EXCLUDED.refund_policy,
                                 failed_renewal_policy = EXCLUDED.failed_renewal_policy,
                                 stopped_policy = EXCLUDED.stopped_policy,
                                 issue_before_fraud_review = EXCLUDED.issue_before_fraud_review,
-                                code_prefix = EXCLUDED.code_prefix, issue_on = EXCLUDED.issue_on, updated_at = now()
+                                code_prefix = EXCLUDED.code_prefix, issue_on = EXCLUDED.issue_on,
+                                ins_role = EXCLUDED.ins_role, updated_at = now()
                             RETURNING id""", Long.class,
                             vendorId, connectorCode, string(c, "name", connectorCode), bool(c, "enabled", true),
                             string(c, "mode", "live"), bool(c, "emailOnSuccess", false), recipientList,
                             string(c, "refundPolicy", "revoke"), string(c, "failedRenewalPolicy", "past_due"),
                             string(c, "stoppedPolicy", "keep_until_expiry"), bool(c, "issueBeforeFraudReview", false),
-                            string(c, "codePrefix", ""), string(c, "issueOn", "complete"));
+                            string(c, "codePrefix", ""), string(c, "issueOn", "complete"), string(c, "insRole", "issue"));
                     connectors++;
                     for (Map<String, Object> p : list(c.get("products"), cwhere + " products")) {
                         upsertProduct(jdbc, vendorId, connectorId, p, cwhere);
