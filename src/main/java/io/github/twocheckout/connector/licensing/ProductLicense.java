@@ -30,7 +30,7 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
         }
     }
 
-    private static final Pattern RECURRENCE = Pattern.compile("(\\d+)\\s*(day|week|month|year)s?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern RECURRENCE = Pattern.compile("(\\d{1,3})\\s*(day|week|month|year)s?", Pattern.CASE_INSENSITIVE);
 
     public static ProductLicense from(Map<String, Object> row) {
         String duration = (String) row.get("duration");

@@ -48,8 +48,10 @@ public class MailOutbox {
         String reasonKey = null;
         String key;
         if ("rejected-call".equals(kind)) {
-            // Rejections say nothing new after the first of a kind: one email per channel and reason per window.
-            reasonKey = mail.getChannel() + "|" + mail.getReason();
+            // Rejections say nothing new after the first of a kind: one email per channel and kind of rejection
+            // (status and cause, never the caller's own words, such as a content type) per window.
+            String kindOfRejection = exchange.getVariable("rejectionKind", String.class);
+            reasonKey = mail.getChannel() + "|" + (kindOfRejection != null ? kindOfRejection : mail.getReason());
             Integer recent = jdbc.queryForObject("""
                     SELECT count(*) FROM mail_outbox WHERE reason_key = ? AND created_at > now() - make_interval(secs => ?)""",
                     Integer.class, reasonKey, rejectionWindowSeconds);

@@ -2,6 +2,9 @@ package io.github.twocheckout.connector.observe;
 
 import java.sql.Connection;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.sql.DataSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -13,7 +16,15 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
  */
 public class DatabaseHealthCheck extends AbstractHealthCheck {
 
+    private static final java.util.concurrent.Executor PROBES = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "database-health-probe");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final DataSource dataSource;
+    private long answerMillis = 1000;
+    private CompletableFuture<String> running;
 
     public DatabaseHealthCheck(DataSource dataSource) {
         super("connector", "database");
@@ -27,14 +38,40 @@ public class DatabaseHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        try (Connection c = dataSource.getConnection()) {
-            if (c.isValid(2)) {
+        // While the database is away, getting a connection waits for the pool's timeout (seconds): a
+        // load balancer's probe would time out instead of reading DOWN. One probe runs at a time, and
+        // the answer is DOWN when it has not come back within answerMillis.
+        CompletableFuture<String> probe;
+        synchronized (this) {
+            if (running == null || running.isDone()) {
+                running = CompletableFuture.supplyAsync(this::probe, PROBES);
+            }
+            probe = running;
+        }
+        try {
+            String problem = probe.get(answerMillis, TimeUnit.MILLISECONDS);
+            if (problem == null) {
                 builder.up();
             } else {
-                builder.message("PostgreSQL does not answer").down();
+                builder.message(problem).down();
             }
+        } catch (TimeoutException e) {
+            builder.message("PostgreSQL did not answer within " + answerMillis + " ms").down();
         } catch (Exception e) {
             builder.message("PostgreSQL unavailable: " + e.getMessage()).down();
         }
+    }
+
+    /** Null when PostgreSQL answers, else what is wrong. */
+    private String probe() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2) ? null : "PostgreSQL does not answer";
+        } catch (Exception e) {
+            return "PostgreSQL unavailable: " + e.getMessage();
+        }
+    }
+
+    public void setAnswerMillis(long answerMillis) {
+        this.answerMillis = answerMillis;
     }
 }

@@ -24,8 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Who may call the API and the panel. Sessions live in the database (several instances share them):
  * the cookie holds a random id, HttpOnly and SameSite=Strict, and every state-changing request must
  * also carry the session's CSRF token in {@code X-CSRF-Token}. Machines use the configured API token
- * ({@code Authorization: Bearer}), which acts with the support role. Failed logins are throttled per
- * user (locked for a while after a few) and per address.
+ * ({@code Authorization: Bearer}), which acts with the support role. Logins are throttled per address
+ * (a delay that grows) and per user; a user's lock does not apply to the addresses it logged in from
+ * before, so that guessing from elsewhere cannot lock the owner out.
  */
 public class PanelSecurity {
 
@@ -49,8 +50,10 @@ public class PanelSecurity {
      */
     private java.util.concurrent.CompletableFuture<String> dummyHash;
 
+    /** Login attempts from one address since its last success, and how often it was locked. */
     private static final class Attempts {
-        int failures;
+        int attempts;
+        int locks;
         long until;
     }
 
@@ -78,30 +81,67 @@ public class PanelSecurity {
         String address = remote instanceof io.vertx.core.net.SocketAddress sa ? sa.host() : remote == null ? null : remote.toString();
         long now = System.currentTimeMillis();
         Attempts a = byAddress.computeIfAbsent(address == null ? "?" : address, k -> new Attempts());
+        // Counted before the password is checked, so that concurrent guesses cannot all slip in under the limit.
         synchronized (a) {
             if (a.until > now) {
                 throw new TooManyAttemptsException((a.until - now) / 1000 + 1);
+            }
+            if (++a.attempts > maxFailures * 4) {
+                // A delay that grows for this address (several people may share one, behind a NAT: four times
+                // a user's allowance): lockSeconds, doubling with each further lock, at most 64 x.
+                long delay = lockSeconds * 1000 * (1L << Math.min(a.locks, 6));
+                a.until = now + delay;
+                a.locks++;
+                a.attempts = 0;
+                LOG.warn("panel login: address {} locked for {} s after {} attempts", address, delay / 1000, maxFailures * 4);
+                throw new TooManyAttemptsException(delay / 1000);
             }
         }
         if (username == null || password == null) {
             throw new IllegalArgumentException("username and password are required");
         }
         List<Map<String, Object>> rows = jdbc.queryForList("""
-                SELECT id, username, role, password_hash, locked_until FROM panel_user WHERE username = ?""", username);
+                SELECT id, username, role, password_hash,
+                       EXISTS (SELECT 1 FROM panel_login_address k WHERE k.user_id = u.id AND k.address = ?
+                               AND k.last_success_at > now() - interval '90 days') AS known_address
+                FROM panel_user u WHERE username = ?""", String.valueOf(address), username);
         Map<String, Object> user = rows.isEmpty() ? null : rows.get(0);
-        if (user != null && user.get("locked_until") instanceof Timestamp t && t.toInstant().isAfter(Instant.now())) {
-            throw new TooManyAttemptsException(Math.max(1, t.toInstant().getEpochSecond() - Instant.now().getEpochSecond()));
+        if (user != null && !Boolean.TRUE.equals(user.get("known_address"))) {
+            // The account's own count, from addresses it has not logged in from: reserved in one statement
+            // (atomic across requests and instances); after maxFailures the account is locked for such
+            // addresses for lockSeconds, doubling with each further attempt.
+            List<Integer> reserved = jdbc.queryForList("""
+                    UPDATE panel_user SET failed_logins = failed_logins + 1,
+                           locked_until = CASE WHEN failed_logins + 1 >= ?
+                                THEN now() + make_interval(secs => ? * power(2, LEAST(failed_logins + 1 - ?, 6)))
+                                ELSE locked_until END
+                    WHERE id = ? AND (locked_until IS NULL OR locked_until <= now())
+                    RETURNING failed_logins""", Integer.class, maxFailures, lockSeconds, maxFailures, user.get("id"));
+            if (reserved.isEmpty()) {
+                Timestamp until = jdbc.queryForObject("SELECT locked_until FROM panel_user WHERE id = ?", Timestamp.class, user.get("id"));
+                long wait = until == null ? 1 : Math.max(1, until.toInstant().getEpochSecond() - Instant.now().getEpochSecond());
+                LOG.warn("panel login: user {} is locked for unknown addresses ({} s left); attempt from {} refused", username, wait, address);
+                throw new TooManyAttemptsException(wait);
+            }
+            if (reserved.get(0) >= maxFailures) {
+                LOG.warn("panel login: user {} locked for unknown addresses after {} attempts, the last from {}",
+                        username, reserved.get(0), address);
+            }
         }
         boolean ok = users.encoder().matches(password, user == null ? dummyHash.join() : (String) user.get("password_hash"));
         if (!ok || user == null) {
-            failed(a, now, user, username, address);
+            LOG.warn("panel login failed: user={} from {}", username, address);
             throw new ApiUnauthorizedException("wrong username or password");
         }
         synchronized (a) {
-            a.failures = 0;
+            a.attempts = 0;
+            a.locks = 0;
         }
         long userId = ((Number) user.get("id")).longValue();
         jdbc.update("UPDATE panel_user SET failed_logins = 0, locked_until = NULL WHERE id = ?", userId);
+        jdbc.update("""
+                INSERT INTO panel_login_address (user_id, address) VALUES (?, ?)
+                ON CONFLICT (user_id, address) DO UPDATE SET last_success_at = now()""", userId, String.valueOf(address));
         jdbc.update("DELETE FROM panel_session WHERE expires_at < now()");
         String sessionId = token(32);
         String csrf = token(24);
@@ -112,26 +152,6 @@ public class PanelSecurity {
                 + sessionIdleSeconds + (cookieSecure ? "; Secure" : ""));
         LOG.info("panel login: user={} from {}", user.get("username"), address);
         return session(new Principal(userId, (String) user.get("username"), (String) user.get("role"), sha256(sessionId), csrf));
-    }
-
-    private void failed(Attempts a, long now, Map<String, Object> user, String username, String address) {
-        synchronized (a) {
-            a.failures++;
-            if (a.failures >= maxFailures * 4) {
-                a.until = now + lockSeconds * 1000;
-                a.failures = 0;
-            }
-        }
-        if (user != null) {
-            // After maxFailures in a row the user is locked for lockSeconds, doubling with each further failure.
-            jdbc.update("""
-                    UPDATE panel_user SET failed_logins = failed_logins + 1,
-                           locked_until = CASE WHEN failed_logins + 1 >= ?
-                                THEN now() + make_interval(secs => ? * power(2, LEAST(failed_logins + 1 - ?, 6)))
-                                ELSE locked_until END
-                    WHERE id = ?""", maxFailures, lockSeconds, maxFailures, user.get("id"));
-        }
-        LOG.warn("panel login failed: user={} from {}", username, address);
     }
 
     /** GET /api/session: who is logged in, and the CSRF token for changes. */

@@ -29,15 +29,24 @@ final class Fields {
         if (value == null || value.isBlank()) {
             return 1;
         }
-        try {
-            int q = Integer.parseInt(value.trim());
-            if (q < 1 || q > 1000) {
-                throw new MalformedNotificationException(field + " out of range");
-            }
-            return q;
-        } catch (NumberFormatException e) {
-            throw new MalformedNotificationException(field + " is not a number");
+        return number(value, field, 1, 1000);
+    }
+
+    /**
+     * A whole number written in ASCII digits only, within min..max. Integer.parseInt also reads other
+     * scripts' digits ("٣", "３") and a sign; 2Checkout sends neither, and a number no person reads as
+     * such must not become a count of licenses.
+     */
+    static int number(String value, String field, int min, int max) {
+        String v = value.trim();
+        if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new MalformedNotificationException(field + " is not a number (ASCII digits only)");
         }
+        int n = Integer.parseInt(v);
+        if (n < min || n > max) {
+            throw new MalformedNotificationException(field + " out of range (" + min + " to " + max + ")");
+        }
+        return n;
     }
 
     /** Hex SHA-256 of the text: the business event keys. */

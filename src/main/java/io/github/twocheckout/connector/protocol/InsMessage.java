@@ -79,14 +79,7 @@ public final class InsMessage {
         int count;
         String declared = form.first("item_count");
         if (declared != null && !declared.isBlank()) {
-            try {
-                count = Integer.parseInt(declared.trim());
-            } catch (NumberFormatException e) {
-                throw new MalformedNotificationException("item_count is not a number");
-            }
-            if (count < 0 || count > 1000) {
-                throw new MalformedNotificationException("item_count out of range");
-            }
+            count = Fields.number(declared, "item_count", 0, 1000);
         } else {
             count = 0;
             while (form.first("item_id_" + (count + 1)) != null) {

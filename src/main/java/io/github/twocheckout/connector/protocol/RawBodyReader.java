@@ -24,7 +24,7 @@ import org.apache.camel.Processor;
 public class RawBodyReader implements Processor {
 
     private long maxBytes = 64 * 1024;
-    private long timeoutMillis = 30_000;
+    private long timeoutMillis = 5_000;
 
     @Override
     public void process(Exchange exchange) throws Exception {
@@ -41,12 +41,50 @@ public class RawBodyReader implements Processor {
         exchange.setVariable("rawBody", "");
         exchange.getMessage().setBody("");
 
+        Buffer bytes;
+        IntakeBodyCollector.Collected early = IntakeBodyCollector.take(request);
+        if (early instanceof IntakeBodyCollector.TimedOut timedOut) {
+            throw new RequestTimeoutException(timedOut.millis());
+        } else if (early instanceof IntakeBodyCollector.TooLarge) {
+            throw new PayloadTooLargeException(maxBytes);
+        } else if (early instanceof IntakeBodyCollector.Body collected) {
+            bytes = collected.bytes();
+        } else {
+            bytes = readHere(request);
+        }
+
+        String raw = bytes.toString(StandardCharsets.UTF_8).replace('\0', '\uFFFD');
+        exchange.getMessage().setBody(raw);
+        exchange.setVariable("rawBody", raw);
+
+        if (contentType != null && !isForm(contentType)) {
+            throw new UnsupportedContentTypeException(contentType);
+        }
+        if (!isStrictUtf8(bytes.getBytes())) {
+            throw new MalformedNotificationException("the body is not valid UTF-8");
+        }
+    }
+
+    /**
+     * application/x-www-form-urlencoded exactly, with parameters (charset) or none: not a type that merely
+     * starts with it.
+     */
+    static boolean isForm(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim();
+        return type.equalsIgnoreCase("application/x-www-form-urlencoded");
+    }
+
+    /**
+     * The body read on this (worker) thread, for a request that did not pass the {@link IntakeBodyCollector}
+     * (one that came in before it was installed): bounded by the same size and time limits.
+     */
+    private Buffer readHere(HttpServerRequest request) throws Exception {
         String declaredLength = request.getHeader("Content-Length");
         if (declaredLength != null && parseLength(declaredLength) > maxBytes) {
             request.resume();
             throw new PayloadTooLargeException(maxBytes);
         }
-
         Buffer collected = Buffer.buffer();
         AtomicBoolean tooLarge = new AtomicBoolean();
         CompletableFuture<Buffer> done = new CompletableFuture<>();
@@ -64,24 +102,12 @@ public class RawBodyReader implements Processor {
         try {
             bytes = done.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new MalformedNotificationException("the request body did not arrive within " + timeoutMillis + " ms");
+            throw new RequestTimeoutException(timeoutMillis);
         }
         if (tooLarge.get()) {
-            exchange.getMessage().setBody(bytes.toString(StandardCharsets.UTF_8));
-            exchange.setVariable("rawBody", exchange.getMessage().getBody());
             throw new PayloadTooLargeException(maxBytes);
         }
-
-        String raw = bytes.toString(StandardCharsets.UTF_8).replace('\0', '\uFFFD');
-        exchange.getMessage().setBody(raw);
-        exchange.setVariable("rawBody", raw);
-
-        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-            throw new UnsupportedContentTypeException(contentType);
-        }
-        if (!isStrictUtf8(bytes.getBytes())) {
-            throw new MalformedNotificationException("the body is not valid UTF-8");
-        }
+        return bytes;
     }
 
     private static boolean isStrictUtf8(byte[] bytes) {

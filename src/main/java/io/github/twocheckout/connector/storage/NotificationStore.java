@@ -25,6 +25,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class NotificationStore {
 
+    /** What rejected calls from one address may store per minute. */
+    private RejectedBodyBudget rejectedBodies = new RejectedBodyBudget();
+
     private static final Logger LOG = LoggerFactory.getLogger(NotificationStore.class);
     private static final int MAX_TEXT = 4000;
 
@@ -202,6 +205,9 @@ public class NotificationStore {
         Throwable cause = intakeCause(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         String reason = cause == null ? "rejected" : cause.getMessage();
         exchange.setVariable("rejectionReason", reason);
+        // The kind of rejection, for the support email's throttle: the reason may carry the caller's words.
+        exchange.setVariable("rejectionKind", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE) + " "
+                + (cause == null ? "rejected" : cause.getClass().getSimpleName()));
         String diagnostics = cause instanceof NotificationRejectedException r ? r.getDiagnostics() : reason;
         Long vendorId = cause instanceof NotificationRejectedException r ? r.getVendorId() : null;
         Integer httpStatus = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
@@ -215,7 +221,7 @@ public class NotificationStore {
                     guess(raw, "message_type", "ORDERSTATUS", "MESSAGE_TYPE"),
                     // Unverified, but it lets a vendor find the rejected call of an order (GET /api/notifications?order=).
                     guess(raw, "REFNO", "order_ref", "sale_id"),
-                    raw == null ? "" : raw.replace('\0', '\uFFFD'),
+                    rejectedBodies.keep(exchange.getVariable("remoteAddress", String.class), raw).replace('\0', '\uFFFD'),
                     exchange.getVariable("contentType", String.class), exchange.getVariable("remoteAddress", String.class),
                     clip(diagnostics), httpStatus, clip(reason));
             exchange.setVariable("notificationId", id);
@@ -499,6 +505,10 @@ public class NotificationStore {
         if (metrics != null) {
             metrics.finished(channel, type, status);
         }
+    }
+
+    public void setRejectedBodies(RejectedBodyBudget rejectedBodies) {
+        this.rejectedBodies = rejectedBodies;
     }
 
     public void setMetrics(io.github.twocheckout.connector.observe.ConnectorMetrics metrics) {

@@ -73,6 +73,10 @@ public final class RunningConnector implements AutoCloseable {
         return new JdbcTemplate(dataSource());
     }
 
+    public int port() {
+        return port;
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }

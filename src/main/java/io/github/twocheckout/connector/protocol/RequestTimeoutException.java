@@ -1,0 +1,8 @@
+package io.github.twocheckout.connector.protocol;
+
+/** The request body did not arrive within the intake's time limit: answered 408, the connection closed. */
+public class RequestTimeoutException extends RuntimeException {
+    public RequestTimeoutException(long millis) {
+        super("the request body did not arrive within " + millis + " ms");
+    }
+}
