@@ -226,12 +226,32 @@ public final class InsMessage {
     }
 
     /**
+     * The item of this message that states the amounts of an order item: what an installment or a refund
+     * was for is this message's word (amounts only ever reach the reports, never a license), the product
+     * and its terms are the order's.
+     */
+    private InsItem ownAmounts(InsItem orderItem) {
+        InsItem sameProduct = null;
+        for (InsItem own : items) {
+            if (own.productId().equals(orderItem.productId())) {
+                if (own.index() == orderItem.index()) {
+                    return own;
+                }
+                sameProduct = sameProduct == null ? own : sameProduct;
+            }
+        }
+        return sameProduct;
+    }
+
+    /**
      * The item's commercial facts. INS states amounts per item line: item_list_amount_# in list_currency,
      * item_cust_amount_# in the buyer's cust_currency, item_usd_amount_# in USD. When no customer amount
      * is sent and the buyer paid in the list currency, the list amount is what was paid.
      */
-    private LineSale sale(InsItem item) {
-        FormBody form = order.form; // the item is the order's: so are its currencies and country
+    private LineSale sale(InsItem orderItem) {
+        InsItem own = order == this ? orderItem : ownAmounts(orderItem);
+        InsItem item = own != null ? own : orderItem;
+        FormBody form = own != null ? this.form : order.form; // the currencies of the message the amounts come from
         String listCurrency = LineSale.code(form.first("list_currency"));
         String custCurrency = LineSale.code(form.first("cust_currency"));
         java.math.BigDecimal listAmount = LineSale.amount(item.listAmount());

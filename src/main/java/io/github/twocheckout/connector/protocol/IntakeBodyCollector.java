@@ -18,6 +18,8 @@ import org.apache.camel.support.LifecycleStrategySupport;
  * stall intake for everyone. Here a slow body costs a timer and a buffer: after {@code timeoutMillis}
  * the route is let in with the call marked as timed out (408, recorded) and the connection is closed.
  *
+ * <p>HTTP/1.x only: an HTTP/2 body is read by the route (see {@link RawBodyReader}), as before.
+ *
  * <p>Paths are matched exactly: {@code /2co/ins/} or {@code /2co//ins} is not 2Checkout's URL, and gets 404.
  * The collected body is handed to {@link RawBodyReader} by request.
  */
@@ -62,7 +64,9 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
                     .end("no such endpoint: 2Checkout's URLs are /2co/ins, /2co/ipn, /2co/lcn and /2co/keygen");
             return;
         }
-        if (request.method() != HttpMethod.POST) {
+        if (request.method() != HttpMethod.POST || request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
+            // HTTP/2 (h2c, which 2Checkout does not use): the consumer pauses the request, which HTTP/2 refuses
+            // once it has ended, so such a body is read by the route, within the same time limit.
             ctx.next();
             return;
         }
@@ -70,8 +74,7 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
         String declared = request.getHeader("Content-Length");
         if (declared != null && parseLength(declared) > maxBytes) {
             COLLECTED.put(request, new TooLarge());
-            ctx.response().putHeader("Connection", "close");
-            ctx.addEndHandler(done -> request.connection().close());
+            closeAfterAnswer(ctx);
             ctx.next();
             return;
         }
@@ -83,9 +86,7 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
                 finished[0] = true;
                 COLLECTED.put(request, new TimedOut(timeoutMillis));
                 request.pause();
-                ctx.response().putHeader("Connection", "close");
-                // The rest of the body will not be read: the connection cannot carry another call.
-                ctx.addEndHandler(done -> request.connection().close());
+                closeAfterAnswer(ctx);
                 ctx.next();
             }
         });
@@ -99,6 +100,13 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
         request.exceptionHandler(e -> finish(ctx, timer, finished, null));
         request.endHandler(v -> finish(ctx, timer, finished, over[0] ? new TooLarge() : new Body(bytes)));
         request.resume();
+    }
+
+    /** The rest of the body will not be read: the connection cannot carry another call, and is closed once answered. */
+    private static void closeAfterAnswer(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        ctx.response().putHeader("Connection", "close");
+        ctx.addEndHandler(done -> request.connection().close());
     }
 
     private void finish(RoutingContext ctx, long timer, boolean[] finished, Collected collected) {
@@ -115,7 +123,8 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
         ctx.next();
     }
 
-    private static long parseLength(String value) {
+    /** A Content-Length value; -1 when it is not a number. */
+    static long parseLength(String value) {
         try {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {

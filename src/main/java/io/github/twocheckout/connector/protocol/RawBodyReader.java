@@ -81,7 +81,7 @@ public class RawBodyReader implements Processor {
      */
     private Buffer readHere(HttpServerRequest request) throws Exception {
         String declaredLength = request.getHeader("Content-Length");
-        if (declaredLength != null && parseLength(declaredLength) > maxBytes) {
+        if (declaredLength != null && IntakeBodyCollector.parseLength(declaredLength) > maxBytes) {
             request.resume();
             throw new PayloadTooLargeException(maxBytes);
         }
@@ -124,14 +124,6 @@ public class RawBodyReader implements Processor {
             return true;
         } catch (CharacterCodingException e) {
             return false;
-        }
-    }
-
-    private static long parseLength(String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
         }
     }
 

@@ -27,8 +27,14 @@ final class HostileCorpus {
      * again, a hostile query string around it, or garbage in a weaker signature field that the strongest
      * one overrides), so the right answer is the duplicate's 200, and nothing new happens.
      */
-    record Request(String kind, String method, String path, String contentType, byte[] body, boolean replay) {
+    record Request(String kind, String method, String path, String contentType, byte[] body, boolean replay, String forwardedFor) {
+        Request(String kind, String method, String path, String contentType, byte[] body, boolean replay) {
+            this(kind, method, path, contentType, body, replay, null);
+        }
     }
+
+    /** Where the calls of the world outside 2Checkout come from, behind the test's reverse proxy (X-Forwarded-For). */
+    static final String OUTSIDE = "203.0.113.9";
 
     /** Fields that are not signed content: the weaker signatures, which a valid SHA3-256 one overrides. */
     private static boolean weakerSignature(String field) {
@@ -42,6 +48,9 @@ final class HostileCorpus {
     static final List<String> PAYLOADS = List.of("' OR '1'='1'; DROP TABLE license; --", "<script>alert(document.cookie)</script>",
             "\"><img src=x onerror=alert(1)>", "${jndi:ldap://127.0.0.1/x}", "../../../../etc/passwd", "%00%0d%0aSet-Cookie: x=1",
             "{{7*7}}${7*7}", "\\u0000\u202e", "🙂".repeat(50), "-1", "99999999999999999999999999", "NaN", "A".repeat(5000));
+
+    /** Numbers a quantity field must not be read as: other scripts' digits, signs, out of range, not integers. */
+    static final List<String> NUMBERS = List.of("٣", "３", "३", "-1", "+3", "0", "1001", "99999999999999999999", "1e3", "2.5", " 3 x");
 
     private final Random random = new Random(20261122);
     private final List<SimCall> authentic = new ArrayList<>();
@@ -104,8 +113,33 @@ final class HostileCorpus {
                 out.add(new Request("wrong content type", "POST", path, "application/json", "{\"REFNO\":\"1\"}".getBytes(StandardCharsets.UTF_8), false));
                 out.add(new Request("wrong content type", "POST", path, "text/xml", bytes, false));
                 out.add(new Request("wrong content type", "POST", path, "multipart/form-data; boundary=x", bytes, false));
-                for (String method : List.of("PUT", "DELETE", "PATCH")) {
+                for (String method : List.of("PUT", "DELETE", "PATCH", "OPTIONS")) {
                     out.add(new Request("wrong method", method, path, form, bytes, false));
+                }
+                if (call.channel() == SimCall.Channel.INS) {
+                    out.add(new Request("wrong method", "GET", path, form, bytes, false));
+                    // INS signs sale_id, vendor_id and invoice_id only: these copies verify. Numbers no person
+                    // reads as a quantity are refused; retyped and redirected copies are answered (they are
+                    // genuine as far as the hash goes) and must yield nothing.
+                    for (String number : NUMBERS) {
+                        out.add(new Request("non-ASCII, negative or huge number", "POST", path, form,
+                                set(call, "item_quantity_1", number), false));
+                    }
+                    // Copies that would issue, renew or reach another order: answered, and they yield nothing.
+                    for (String type : List.of("ORDER_CREATED", "FRAUD_STATUS_CHANGED", "RECURRING_INSTALLMENT_SUCCESS",
+                            "INVOICE_STATUS_CHANGED", "SHIP_STATUS_CHANGED")) {
+                        out.add(new Request("INS copy retyped and redirected", "POST", path, form, retyped(call, type), true));
+                    }
+                    // Copies that change the state of their own order (refund, fraud failure, billing stopped):
+                    // a hash over three fields cannot tell them from 2Checkout's own, so the defence is the
+                    // source allow-list (README, What each INS message does): from outside it they get 403.
+                    for (String type : List.of("REFUND_ISSUED", "RECURRING_STOPPED", "RECURRING_INSTALLMENT_FAILED",
+                            "RECURRING_RESTARTED")) {
+                        out.add(new Request("INS copy retyped, from outside the allow-list", "POST", path, form, retyped(call, type),
+                                false, OUTSIDE));
+                    }
+                    out.add(new Request("INS copy retyped, from outside the allow-list", "POST", path, form,
+                            retyped(call, "FRAUD_STATUS_CHANGED", "fail"), false, OUTSIDE));
                 }
                 // empty body, no signature at all
                 out.add(new Request("empty body", "POST", path, form, new byte[0], false));
@@ -125,6 +159,30 @@ final class HostileCorpus {
             name = f.lines().get(0).substring(0, f.lines().get(0).indexOf('='));
         }
         f.set(name, (f.get(name) == null ? "" : f.get(name)) + "1");
+        return f.encode().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A copy of a real INS message as another type, pointed at another order, with more units and another buyer. */
+    private byte[] retyped(SimCall call, String type) {
+        return retyped(call, type, "pass");
+    }
+
+    private byte[] retyped(SimCall call, String type, String fraudStatus) {
+        FormFields f = call.form().copy();
+        f.set("message_type", type);
+        f.set("message_id", String.valueOf(random.nextInt(1_000_000_000)));
+        f.set("order_ref", String.valueOf(100_000_000 + random.nextInt(800_000_000)));
+        f.set("item_quantity_1", String.valueOf(2 + random.nextInt(999)));
+        f.set("item_type_1", type.equals("REFUND_ISSUED") ? "refund" : "bill");
+        f.set("item_recurrence_1", "99 Year");
+        f.set("customer_email", "mallory@example.com");
+        f.set("fraud_status", fraudStatus);
+        return f.encode().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] set(SimCall call, String field, String value) {
+        FormFields f = call.form().copy();
+        f.set(field, value);
         return f.encode().getBytes(StandardCharsets.UTF_8);
     }
 
