@@ -76,12 +76,22 @@ public class NotificationAdmin {
             throw new ApiNotFoundException("no notification " + id);
         }
         Map<String, Object> n = new LinkedHashMap<>(rows.get(0));
+        // subscription_refs (LCN, subscription IPN and key-generator calls) is a SQL array: JSON wants a list.
+        n.replaceAll((column, value) -> value instanceof java.sql.Array array ? list(array) : value);
         n.remove("last_error");
         n.remove("lease_until");
         n.put("events", jdbc.queryForList("""
                 SELECT e.license_id, l.code, e.event, e.from_status, e.to_status, e.detail, e.created_at
                 FROM license_event e JOIN license l ON l.id = e.license_id WHERE e.notification_id = ? ORDER BY e.id""", id));
         return n;
+    }
+
+    private static List<Object> list(java.sql.Array array) {
+        try {
+            return java.util.Arrays.asList((Object[]) array.getArray());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

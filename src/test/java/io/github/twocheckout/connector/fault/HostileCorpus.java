@@ -41,6 +41,31 @@ final class HostileCorpus {
         return field.equals("HASH") || field.equals("SIGNATURE_SHA2_256");
     }
 
+    private static final List<String> SIGNATURES = List.of("HASH", "SIGNATURE_SHA2_256", "SIGNATURE_SHA3_256");
+
+    /**
+     * True when a body cut at {@code cut} is still the authentic message: what was cut off is whole signature
+     * fields, and what is left of the last one, if anything, is its name with an empty value (an empty
+     * signature is no signature). The weaker signature it still carries verifies it: a repeat the connector
+     * rightly answers.
+     */
+    private static boolean onlySignaturesCut(String body, int cut) {
+        String kept = body.substring(0, cut);
+        int amp = kept.lastIndexOf('&');
+        String tail = kept.substring(amp + 1);
+        boolean harmlessTail = tail.isEmpty() || SIGNATURES.stream().anyMatch(sig -> tail.equals(sig + "="));
+        if (amp < 0 || !harmlessTail) {
+            return false;
+        }
+        for (String field : body.substring(amp + 1).split("&")) {
+            int eq = field.indexOf('=');
+            if (eq < 0 || !SIGNATURES.contains(field.substring(0, eq))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String name(String line) {
         return line.substring(0, line.indexOf('='));
     }
@@ -83,7 +108,9 @@ final class HostileCorpus {
                 String form = "application/x-www-form-urlencoded";
                 byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                 // truncated at a random point
-                out.add(new Request("truncated", "POST", path, form, java.util.Arrays.copyOf(bytes, 1 + random.nextInt(bytes.length - 1)), false));
+                int cut = 1 + random.nextInt(bytes.length - 1);
+                out.add(new Request("truncated", "POST", path, form, java.util.Arrays.copyOf(bytes, cut),
+                        call.channel() != SimCall.Channel.INS && onlySignaturesCut(body, cut)));
                 // one field altered, signature kept
                 out.add(new Request("one field altered", "POST", path, form, alter(call, random.nextInt(call.form().lines().size())), false));
                 // injection payloads into every field in turn (the signature no longer matches)
