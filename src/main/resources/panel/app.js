@@ -401,11 +401,13 @@ async function usersPage() {
 async function exportPage() {
   const yaml = await api('GET', '/config/export');
   render(el('h1', { text: 'Export the configuration' }),
-    el('p', { class: 'muted', text: 'config/connectors.yaml seeds the database; the panel edits it. Write the panel\'s state back to the file here (secrets stay out of it, as ${env:...} placeholders).' }),
+    el('p', { class: 'muted', text: 'config/connectors.yaml seeds the database; the panel edits it. Write the panel\'s state to connectors.exported.yaml beside it, review the changes, then move it into place (secrets stay out of it, as the ${env:...} references the file had).' }),
     el('div', { class: 'actions' }, el('button', { type: 'button', onclick: () => guarded(async () => {
-      const r = await api('POST', '/config/export');
-      flash('Written to ' + r.written);
-    }) }, 'Write to the configuration file')),
+      const r = await api('POST', '/config/export', {});
+      flash('Written to ' + r.written + (r.changes.length ? ' (' + r.changes.length + ' change(s), listed below)' : ' (no change)'));
+      document.getElementById('export-changes').replaceChildren(...r.changes.map(c => el('li', { text: c })));
+    }) }, 'Write to connectors.exported.yaml')),
+    el('ul', { id: 'export-changes' }),
     el('pre', { id: 'export' }, yaml));
 }
 

@@ -59,6 +59,7 @@ class ConfigSeedTest {
             Response login = c.http().contentType("application/json")
                     .body(Map.of("username", "admin", "password", RunningConnector.ADMIN_PASSWORD)).post("/api/session");
             c.http().cookie("tco_session", login.getCookie("tco_session")).header("X-CSRF-Token", login.jsonPath().getString("csrfToken"))
+                    .contentType("application/json").body(Map.of("overwrite", true))
                     .post("/api/config/export").then().statusCode(200);
         }
         String exported = Files.readString(file, StandardCharsets.UTF_8);
@@ -68,6 +69,48 @@ class ConfigSeedTest {
             assertThat(connectorName(c)).isEqualTo("Edited then exported");
             assertThat(c.jdbc().queryForObject("SELECT secret_key FROM vendor WHERE code = 'seedco'", String.class))
                     .as("an unset ${env:...} keeps the stored secret").isEqualTo("seed-secret-key-1");
+        }
+    }
+
+    @Test
+    void anExportGoesToANewFileKeepsEveryEnvReferenceAndSaysWhatChanged() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target"), "config-export");
+        Path file = dir.resolve("connectors.yaml");
+        String original = """
+                # Our vendors. Comments like this one are the file's own.
+                vendors:
+                  - code: exportco
+                    name: Export Co
+                    insVendorId: "4004"
+                    contactEmail: export@vendor.test
+                    secretWord: ${env:EXPORTCO_WORD_NOT_SET:-w0rd-default}
+                    secretKey: ${env:EXPORTCO_KEY_NOT_SET}
+                    connectors:
+                      - code: export-main
+                        name: Export Main
+                        products:
+                          - { productCode: EXP-1, name: Export One, licenseType: perpetual }
+                """;
+        Files.writeString(file, original, StandardCharsets.UTF_8);
+        try (RunningConnector c = RunningConnector.start(Map.of("connector.config-file", file.toString()))) {
+            c.jdbc().update("UPDATE vendor SET secret_key = 'stored-key-1' WHERE code = 'exportco'");
+            long id = c.jdbc().queryForObject("SELECT id FROM connector WHERE code = 'export-main'", Long.class);
+            Response login = c.http().contentType("application/json")
+                    .body(Map.of("username", "admin", "password", RunningConnector.ADMIN_PASSWORD)).post("/api/session");
+            String cookie = login.getCookie("tco_session");
+            String csrf = login.jsonPath().getString("csrfToken");
+            c.http().cookie("tco_session", cookie).header("X-CSRF-Token", csrf).contentType("application/json")
+                    .body(Map.of("name", "Export Main v2")).put("/api/connectors/" + id).then().statusCode(200);
+
+            Response written = c.http().cookie("tco_session", cookie).header("X-CSRF-Token", csrf).post("/api/config/export");
+            written.then().statusCode(200);
+            assertThat(written.jsonPath().getString("written")).endsWith("connectors.exported.yaml");
+            assertThat(written.jsonPath().getList("changes", String.class)).anySatisfy(change -> assertThat(change)
+                    .contains("connector export-main name", "Export Main", "Export Main v2"));
+            assertThat(Files.readString(file, StandardCharsets.UTF_8)).as("the configuration file is left as it was").isEqualTo(original);
+            String exported = Files.readString(dir.resolve("connectors.exported.yaml"), StandardCharsets.UTF_8);
+            assertThat(exported).contains("${env:EXPORTCO_WORD_NOT_SET:-w0rd-default}", "${env:EXPORTCO_KEY_NOT_SET}", "Export Main v2")
+                    .doesNotContain("stored-key-1");
         }
     }
 }

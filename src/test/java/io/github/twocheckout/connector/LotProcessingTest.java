@@ -49,7 +49,8 @@ class LotProcessingTest {
             assertThat(lots.lotsCommitted()).isPositive();
             assertThat(lots.notificationsInLots()).isGreaterThanOrEqualTo(11);
             for (InsPost order : orders) {
-                assertThat(c.licenses(order.saleId())).as(order.saleId()).hasSize(1);
+                assertThat(c.licenses(order.saleId())).as(order.saleId()).hasSize(1).allSatisfy(l -> assertThat(
+                        (java.sql.Timestamp) l.get("updated_at")).as("updated, never before issued").isAfterOrEqualTo((java.sql.Timestamp) l.get("issued_at")));
                 Map<String, Object> row = c.notifications(order.saleId()).get(order == refunded ? 1 : 0);
                 assertThat(row.get("attempts")).isEqualTo(1);
                 assertThat((String) row.get("outcome")).contains("issued 1 license");

@@ -23,6 +23,19 @@ class ObserveTest extends ConnectorTestBase {
         return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
+    /** The backlog gauges exist from the start, before any notification finished: what an alert needs on a stuck instance. */
+    @Test
+    void everyDocumentedGaugeIsThereBeforeTheFirstNotification() throws Exception {
+        try (io.github.twocheckout.connector.support.RunningConnector fresh =
+                     io.github.twocheckout.connector.support.RunningConnector.start(java.util.Map.of("processing.enabled", "false"))) {
+            String metrics = RestAssured.get(fresh.managementUrl() + "/observe/metrics").then().statusCode(200).extract().asString();
+            for (String gauge : java.util.List.of("connector_notifications_waiting", "connector_notifications_parked",
+                    "connector_notifications_dead_lettered", "connector_processing_lag_seconds", "connector_intake_calls_in_flight")) {
+                assertThat(value(metrics, gauge)).as(gauge).isGreaterThanOrEqualTo(0);
+            }
+        }
+    }
+
     /** The log: one line per notification with its id, channel, type, order and outcome, and no secret. */
     @Test
     void oneLogLinePerNotificationWithoutSecrets() {

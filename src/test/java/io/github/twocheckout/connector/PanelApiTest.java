@@ -72,6 +72,14 @@ class PanelApiTest extends ConnectorTestBase {
         as(s).get("/api/session").then().statusCode(401);
     }
 
+    /** The page names its icon inline (allowed by img-src data:), so no page load asks for a /favicon.ico that is not there. */
+    @Test
+    void thePanelHasAnIconOfItsOwn() {
+        String page = connector.http().get("/panel/").then().statusCode(200).extract().asString();
+        assertThat(page).containsPattern("<link rel=\"icon\" href=\"data:image/svg\\+xml,");
+        assertThat(connector.http().get("/panel/").getHeader("Content-Security-Policy")).contains("img-src 'self' data:");
+    }
+
     @Test
     void everyAnswerCarriesTheSecurityHeaders() {
         for (Response r : List.of(connector.http().get("/api/vendors"), as(admin()).get("/api/vendors"),

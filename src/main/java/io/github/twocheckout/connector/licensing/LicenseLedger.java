@@ -43,8 +43,8 @@ public class LicenseLedger {
             WITH issued AS (
                 INSERT INTO license (code, vendor_id, connector_id, product_mapping_id, original_mapping_id, order_ref,
                                      unit_no, quantity, subscription_ref, customer_name, customer_email, status,
-                                     renewing, test, issued_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)
+                                     renewing, test, issued_at, expires_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?)
                 ON CONFLICT (vendor_id, order_ref, original_mapping_id, unit_no) DO NOTHING
                 RETURNING id)""";
 
@@ -69,8 +69,11 @@ public class LicenseLedger {
         int[] created = {0};
         List<String> codes = tx.execute(status -> {
             List<String> issued = new java.util.ArrayList<>(units);
+            // Units are numbered across the lines of the product (OrderLine.numberedAcrossLines); a line of a
+            // per_line product is one license, numbered first unit - 1 (0 for the first line).
+            int lastUnit = line.getFirstUnit() + line.getQuantity() - 1;
             for (int u = 1; u <= units; u++) {
-                int unitNo = product.perUnit() ? u : 0;
+                int unitNo = product.perUnit() ? line.getFirstUnit() + u - 1 : line.getFirstUnit() - 1;
                 String code = generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(), product.productName(),
                         product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test));
                 // The license and its ISSUED event in one statement (one round trip): a license that exists
@@ -78,7 +81,9 @@ public class LicenseLedger {
                 OrderFacts.Insert fact = u == 1 && facts != null ? facts.saleInsert(line, product, notification) : null;
                 Object[] license = {code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
                         line.getOrderRef(), unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(),
-                        line.getCustomerName(), line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires};
+                        line.getCustomerName(), line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires,
+                        // updated_at's default is the transaction's start, which can come before now (a lot's transaction)
+                        Timestamp.from(now)};
                 Object[] event = {notification.getId(),
                         (test ? "test license, " : "") + notification.getChannel() + " " + notification.getMessageType()};
                 List<Long> ids = fact == null
@@ -127,9 +132,13 @@ public class LicenseLedger {
             if (created[0] == units) {
                 return issued; // all new, in unit order: nothing to read back
             }
+            // This line's codes (another line of the same product has its own units).
             return jdbc.queryForList("""
                     SELECT code FROM license WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ?
-                    ORDER BY unit_no""", String.class, notification.getVendorId(), line.getOrderRef(), product.mappingId());
+                      AND unit_no BETWEEN ? AND ?
+                    ORDER BY unit_no""", String.class, notification.getVendorId(), line.getOrderRef(), product.mappingId(),
+                    product.perUnit() ? line.getFirstUnit() : line.getFirstUnit() - 1,
+                    product.perUnit() ? lastUnit : line.getFirstUnit() - 1);
         });
         report.issued(product, line, codes, created[0]);
         return codes;

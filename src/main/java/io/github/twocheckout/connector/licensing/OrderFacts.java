@@ -37,7 +37,9 @@ public class OrderFacts {
      * line's first license (one round trip less per order line).
      */
     Insert saleInsert(OrderLine line, ProductLicense product, StoredNotification n) {
-        String lineKey = "SALE|" + line.getOrderRef() + "|" + product.mappingId();
+        // A second line of the same product is a sale of its own (its units follow the first line's).
+        String lineKey = "SALE|" + line.getOrderRef() + "|" + product.mappingId()
+                + (line.getFirstUnit() > 1 ? "|from-unit-" + line.getFirstUnit() : "");
         return insert("SALE", lineKey, lineKey + "|" + n.getChannel(), line, product, n, 1, null);
     }
 

@@ -1,6 +1,10 @@
 package io.github.twocheckout.connector.licensing;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One product line of an order as any channel reports it: the unit of license work. Getters so that
@@ -23,6 +27,7 @@ public final class OrderLine {
     private final Instant expiresAt;
     private final boolean lifetime;
     private final LineSale sale;
+    private final int firstUnit;
 
     private OrderLine(Builder b) {
         this.orderRef = b.orderRef;
@@ -41,6 +46,50 @@ public final class OrderLine {
         this.expiresAt = b.expiresAt;
         this.lifetime = b.lifetime;
         this.sale = b.sale != null ? b.sale : LineSale.unpriced(1);
+        this.firstUnit = 1;
+    }
+
+    private OrderLine(OrderLine o, int firstUnit) {
+        this.orderRef = o.orderRef;
+        this.invoiceId = o.invoiceId;
+        this.productId = o.productId;
+        this.productCode = o.productCode;
+        this.productName = o.productName;
+        this.quantity = o.quantity;
+        this.recurrence = o.recurrence;
+        this.customerName = o.customerName;
+        this.customerEmail = o.customerEmail;
+        this.test = o.test;
+        this.subscriptionRef = o.subscriptionRef;
+        this.renewal = o.renewal;
+        this.upgrade = o.upgrade;
+        this.expiresAt = o.expiresAt;
+        this.lifetime = o.lifetime;
+        this.sale = o.sale;
+        this.firstUnit = firstUnit;
+    }
+
+    /**
+     * The lines of one message with their units numbered across the lines of the same product, in the order
+     * the lines came: 2Checkout sends two units of a product as two lines of quantity 1 (or as one line of
+     * quantity 2, through another channel), and the licenses must be the same either way: line 1 holds
+     * units 1..q1, line 2 units q1+1..q1+q2.
+     */
+    public static List<OrderLine> numberedAcrossLines(List<OrderLine> lines) {
+        Map<String, Integer> next = new HashMap<>();
+        List<OrderLine> out = new ArrayList<>(lines.size());
+        for (OrderLine line : lines) {
+            String product = line.productCode + "|" + line.productId;
+            int first = next.getOrDefault(product, 1);
+            next.put(product, first + line.quantity);
+            out.add(first == 1 ? line : new OrderLine(line, first));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The number of this line's first unit among the units of its product in the order (1 for the first line). */
+    public int getFirstUnit() {
+        return firstUnit;
     }
 
     public static Builder forOrder(String orderRef) {

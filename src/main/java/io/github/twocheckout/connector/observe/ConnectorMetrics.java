@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * from memory, the calls being answered and the workers waiting for intake to calm down (so that
  * licenses late in a burst show why).
  */
-public class ConnectorMetrics implements CamelContextAware {
+public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategySupport implements CamelContextAware {
 
     private final JdbcTemplate jdbc;
     private CamelContext camelContext;
@@ -29,6 +29,18 @@ public class ConnectorMetrics implements CamelContextAware {
 
     public ConnectorMetrics(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    /**
+     * Every documented metric exists from the start: an alert on the backlog or the dead letters needs them
+     * on a fresh or stuck instance, before any notification has finished.
+     */
+    @Override
+    public void onContextStarted(CamelContext context) {
+        if (camelContext == null) {
+            camelContext = context;
+        }
+        registry();
     }
 
     /** One notification finished (or was rejected): status PROCESSED, IGNORED, PARKED, FAILED or REJECTED. */

@@ -19,9 +19,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The way back from the panel to the file: the vendors, connectors and mappings in the database as a
- * connectors.yaml. Secrets are never written; each becomes ${env:VENDOR_SECRET_...}, which the loader
- * treats as "keep the value in the database" while the variable is unset. Writing the file records it
- * as applied, so the next start does not apply it over the panel's edits.
+ * connectors.yaml. Secrets are never written: each is the ${env:...} reference the configuration file
+ * had for it, else ${env:VENDOR_SECRET_...}, which the loader treats as "keep the value in the database"
+ * while the variable is unset. Written beside the configuration file unless asked to overwrite it.
  */
 public class ConfigExporter {
 
@@ -33,6 +33,15 @@ public class ConfigExporter {
     }
 
     public String export() {
+        return dump(vendors());
+    }
+
+    /** The database's vendors as the file's structure; a secret the current file names by reference keeps that reference. */
+    private List<Map<String, Object>> vendors() {
+        Map<String, Map<String, Object>> current = new LinkedHashMap<>();
+        for (Map<String, Object> v : list(currentFile().get("vendors"))) {
+            current.put(String.valueOf(v.get("code")), v);
+        }
         List<Map<String, Object>> vendors = new ArrayList<>();
         for (Map<String, Object> v : jdbc.queryForList("SELECT * FROM vendor ORDER BY code")) {
             Map<String, Object> out = new LinkedHashMap<>();
@@ -42,10 +51,11 @@ public class ConfigExporter {
             put(out, "insVendorId", v.get("ins_vendor_id"));
             put(out, "merchantCode", v.get("merchant_code"));
             String env = code.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
-            secret(out, v, "secret_word", "secretWord", env + "_SECRET_WORD");
-            secret(out, v, "secret_word_previous", "secretWordPrevious", env + "_SECRET_WORD_PREVIOUS");
-            secret(out, v, "secret_key", "secretKey", env + "_SECRET_KEY");
-            secret(out, v, "secret_key_previous", "secretKeyPrevious", env + "_SECRET_KEY_PREVIOUS");
+            Map<String, Object> before = current.getOrDefault(code, Map.of());
+            secret(out, v, before, "secret_word", "secretWord", env + "_SECRET_WORD");
+            secret(out, v, before, "secret_word_previous", "secretWordPrevious", env + "_SECRET_WORD_PREVIOUS");
+            secret(out, v, before, "secret_key", "secretKey", env + "_SECRET_KEY");
+            secret(out, v, before, "secret_key_previous", "secretKeyPrevious", env + "_SECRET_KEY_PREVIOUS");
             out.put("allowMd5Only", v.get("allow_md5_only"));
             out.put("keygenAllowUnsigned", v.get("keygen_allow_unsigned"));
             out.put("contactEmail", v.get("contact_email"));
@@ -87,30 +97,88 @@ public class ConfigExporter {
             out.put("connectors", connectors);
             vendors.add(out);
         }
+        return vendors;
+    }
+
+    private static String dump(List<Map<String, Object>> vendors) {
         String yaml = new Dump(DumpSettings.builder().setDefaultFlowStyle(FlowStyle.BLOCK).build()).dumpToString(Map.of("vendors", vendors));
         return "# Exported from the control panel. Secrets are not in this file: set the ${env:...} variables,\n"
                 + "# or leave them unset to keep the secrets stored in the database.\n" + yaml;
     }
 
-    /** Writes the export over the configuration file and records it as applied. */
-    public Map<String, Object> write() throws Exception {
+    /**
+     * Writes the export beside the configuration file ({@code connectors.exported.yaml}), or over it when
+     * {@code {"overwrite": true}} (then recorded as applied, so that the next start does not apply it over
+     * the panel's edits). Answers where it went and what differs from the configuration file.
+     */
+    public Map<String, Object> write(@org.apache.camel.Body String body) throws Exception {
+        boolean overwrite = body != null && !body.isBlank()
+                && Boolean.TRUE.equals(io.github.twocheckout.connector.api.Json.bool(io.github.twocheckout.connector.api.Json.object(body), "overwrite"));
         if (file.startsWith("classpath:")) {
             throw new ApiConflictException("the configuration comes from inside the JAR; download the export instead");
         }
-        Path path = Path.of(file.startsWith("file:") ? file.substring(5) : file);
-        String yaml = export();
+        Path config = configPath();
+        Path path = overwrite ? config : config.resolveSibling("connectors.exported.yaml");
+        List<Map<String, Object>> vendors = vendors();
+        String yaml = dump(vendors);
+        List<String> changes = ConfigDiff.changes(list(currentFile().get("vendors")), vendors);
         Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         Files.createDirectories(path.toAbsolutePath().getParent());
         Files.writeString(tmp, yaml, StandardCharsets.UTF_8);
         Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        ConnectorConfigLoader.recordApplied(jdbc, file, ConnectorConfigLoader.sha256Hex(ConnectorConfigLoader.expandQuietly(yaml)));
-        return Map.of("written", path.toAbsolutePath().toString());
+        if (overwrite) {
+            ConnectorConfigLoader.recordApplied(jdbc, file, ConnectorConfigLoader.sha256Hex(ConnectorConfigLoader.expandQuietly(yaml)));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("written", path.toAbsolutePath().toString());
+        out.put("overwritten", overwrite);
+        out.put("changes", changes);
+        return out;
     }
 
-    private static void secret(Map<String, Object> out, Map<String, Object> v, String column, String key, String env) {
+    private Path configPath() {
+        return Path.of(file.startsWith("file:") ? file.substring(5) : file);
+    }
+
+    /** The configuration file as written, ${env:...} references unexpanded; empty when there is none to read. */
+    private Map<String, Object> currentFile() {
+        try {
+            if (file.startsWith("classpath:") || !Files.isRegularFile(configPath())) {
+                return Map.of();
+            }
+            Object root = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                    .loadFromString(Files.readString(configPath(), StandardCharsets.UTF_8));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = root instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            return map;
+        } catch (Exception e) {
+            return Map.of();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> list(Object o) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            for (Object e : l) {
+                if (e instanceof Map<?, ?> m) {
+                    out.add((Map<String, Object>) m);
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A secret as a reference, never its value: the one the configuration file used (with its default, say
+     * {@code ${env:DEMO_SECRET_WORD:-s3cr3tWord}}), else {@code ${env:VENDOR_SECRET_...}}.
+     */
+    private static void secret(Map<String, Object> out, Map<String, Object> v, Map<String, Object> before, String column,
+                               String key, String env) {
         Object value = v.get(column);
         if (value != null && !String.valueOf(value).isEmpty()) {
-            out.put(key, "${env:" + env + "}");
+            Object written = before.get(key);
+            out.put(key, written instanceof String w && w.startsWith("${env:") ? w : "${env:" + env + "}");
         }
     }
 

@@ -32,6 +32,7 @@ public class PanelUsers {
     private String profile = "demo";
     private String adminUsername = "admin";
     private String adminPassword = "";
+    private String panelUrl = "/panel/";
 
     public PanelUsers(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -46,6 +47,9 @@ public class PanelUsers {
                     + "(PANEL_ADMIN_PASSWORD) to a password of at least " + MIN_PASSWORD + " characters that is not the demo one");
         }
         Integer admins = jdbc.queryForObject("SELECT count(*) FROM panel_user WHERE role = 'admin'", Integer.class);
+        // Where a newcomer goes next, and how to get in (never the password itself).
+        LOG.info("Control panel: {} - log in as '{}' with panel.admin.password (PANEL_ADMIN_PASSWORD{})", panelUrl, adminUsername,
+                demo ? "; the demo profile's default is in the README" : "");
         if (admins != null && admins > 0) {
             return;
         }
@@ -172,5 +176,9 @@ public class PanelUsers {
 
     public void setAdminPassword(String adminPassword) {
         this.adminPassword = adminPassword;
+    }
+
+    public void setPanelUrl(String panelUrl) {
+        this.panelUrl = panelUrl;
     }
 }

@@ -202,9 +202,9 @@ public final class InsMessage {
         return order.items.stream().map(this::line).toList();
     }
 
-    /** The billed items (not refund lines) as order lines. */
+    /** The billed items (not refund lines) as order lines, their units numbered across lines of the same product. */
     public List<OrderLine> getBilledLines() {
-        return getBilledItems().stream().map(this::line).toList();
+        return OrderLine.numberedAcrossLines(getBilledItems().stream().map(this::line).toList());
     }
 
     /** The refunded items as order lines. */

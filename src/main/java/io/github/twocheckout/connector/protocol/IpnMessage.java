@@ -70,7 +70,7 @@ public final class IpnMessage implements SignedNotification {
                     .sale(sale(i))
                     .build());
         }
-        return List.copyOf(out);
+        return OrderLine.numberedAcrossLines(out);
     }
 
     /**

@@ -69,7 +69,7 @@ public final class KeygenRequest implements SignedNotification {
                     .sale(LineSale.unpriced(i + 1))
                     .build());
         }
-        return List.copyOf(out);
+        return OrderLine.numberedAcrossLines(out);
     }
 
     /** How many lines the first of these fields present describes: an array's size, or 1 for a scalar. */
