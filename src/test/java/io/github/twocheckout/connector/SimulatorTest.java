@@ -143,7 +143,8 @@ class SimulatorTest extends ConnectorTestBase {
             CallResult r = client().send(calls.lcn(order, 0, state, order.expiry(0, 2), Instant.now().plusSeconds(state.length())));
             assertThat(r.ok()).as(state + ": " + r.problem()).isTrue();
         }
-        awaitSettled(order.ref(), 1);
+        // The order and its four LCNs (which name it as their ORIGINAL_ORDER_REFERENCE, as 2Checkout's do).
+        awaitSettled(order.ref(), 5);
         assertThat(connector.licenses(order.ref())).hasSize(1);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
             List<java.util.Map<String, Object>> rows = lcnNotifications(order.subscriptionRef(0));

@@ -107,27 +107,29 @@ public final class Calls {
                 .set("bill_country", "DEU")
                 .set("ship_status", o.shipStatus() != null ? o.shipStatus() : type.equals("SHIP_STATUS_CHANGED") ? "shipped" : "")
                 .set("ship_tracking_number", type.equals("SHIP_STATUS_CHANGED") ? "TRK" + order.ref() : "")
-                .set("item_count", Integer.toString(order.products().size()));
+                .set("item_count", Integer.toString(order.products().stream().mapToInt(SimProduct::quantity).sum()));
         if (order.test()) {
             f.set("demo", "Y");
         }
+        // INS has no quantity: 2Checkout sends each unit of a product as a line of its own, at the unit's price.
+        int n = 0;
         for (int i = 0; i < order.products().size(); i++) {
             SimProduct p = order.products().get(i);
-            int n = i + 1;
-            f.set("item_name_" + n, p.name())
-                    .set("item_id_" + n, p.insItemId())
-                    .set("item_list_amount_" + n, money(p.total()))
-                    .set("item_usd_amount_" + n, money(p.total()))
-                    .set("item_cust_amount_" + n, money(p.total()))
-                    .set("item_type_" + n, refund ? "refund" : "bill")
-                    .set("item_duration_" + n, p.subscription() ? "Forever" : "")
-                    .set("item_recurrence_" + n, p.insRecurrence())
-                    .set("item_rec_list_amount_" + n, p.subscription() ? money(p.total()) : "")
-                    .set("item_rec_status_" + n, p.subscription() || recurringType ? recStatus : "")
-                    .set("item_rec_date_next_" + n, p.subscription() ? DATE.format(order.expiry(i, installment + 1)) : "")
-                    .set("item_rec_install_billed_" + n, p.subscription() ? Integer.toString(installment + 1) : "")
-                    // Not a legacy field: the connector reads it when sent (the legacy INS has no quantity).
-                    .set("item_quantity_" + n, Integer.toString(p.quantity()));
+            for (int unit = 0; unit < p.quantity(); unit++) {
+                n++;
+                f.set("item_name_" + n, p.name())
+                        .set("item_id_" + n, p.insItemId())
+                        .set("item_list_amount_" + n, money(p.price()))
+                        .set("item_usd_amount_" + n, money(p.price()))
+                        .set("item_cust_amount_" + n, money(p.price()))
+                        .set("item_type_" + n, refund ? "refund" : "bill")
+                        .set("item_duration_" + n, p.subscription() ? "Forever" : "")
+                        .set("item_recurrence_" + n, p.insRecurrence())
+                        .set("item_rec_list_amount_" + n, p.subscription() ? money(p.price()) : "")
+                        .set("item_rec_status_" + n, p.subscription() || recurringType ? recStatus : "")
+                        .set("item_rec_date_next_" + n, p.subscription() ? DATE.format(order.expiry(i, installment + 1)) : "")
+                        .set("item_rec_install_billed_" + n, p.subscription() ? Integer.toString(installment + 1) : "");
+            }
         }
         f.set("key_count", Integer.toString(f.lines().size() + 1));
         f.set("md5_hash", InsSignature.compute(order.ref(), vendor.insVendorId(), order.invoiceId(installment), vendor.secretWord()));
@@ -180,6 +182,9 @@ public final class Calls {
         BigDecimal total = BigDecimal.ZERO;
         for (int i = 0; i < lines.size(); i++) {
             SimProduct p = lines.get(i);
+            if (o.renewal() > 0 && !p.subscription()) {
+                continue; // a renewal order holds the subscriptions it renews, never the cart's perpetual lines
+            }
             int line = o.upgradeTo() != null ? upgradedLine : i;
             String type = o.renewal() > 0 ? "RENEWAL" : o.upgradeTo() != null ? "UPGRADE" : "REGULAR";
             Instant exp = line >= 0 ? order.expiry(line, o.renewal() + 1) : null;
@@ -241,6 +246,8 @@ public final class Calls {
                 .set("DISABLED", s.equals("DISABLED") ? "1" : "0")
                 .set("RECURRING", s.equals("ACTIVE") || s.equals("PAST_DUE") ? "1" : "0")
                 .set("LICENSE_PRODUCT", p.id())
+                .set("LICENSE_PRODUCT_CODE", p.code())
+                .set("ORIGINAL_ORDER_REFERENCE", order.ref())
                 .set("STATUS", s)
                 .set("EXPIRED", s.equals("EXPIRED") ? "1" : "0")
                 .set("LICENSE_LIFETIME", expires == null ? "YES" : "NO")

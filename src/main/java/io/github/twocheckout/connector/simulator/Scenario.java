@@ -25,8 +25,13 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 public record Scenario(String name, SimVendor vendor, String apiToken, SimOrder order, List<Step> steps) {
 
     /** One step: what to send (one channel), at which point of the order's life, and what to expect. */
+    /**
+     * One step: what to send (one channel), at which point of the order's life, and what to expect. Every
+     * notification a step causes must end PROCESSED, IGNORED or PARKED, unless {@code expectNotification}
+     * names the status it is meant to end in (FAILED, REJECTED); a step expecting a 4xx answer expects either.
+     */
     public record Step(String name, Period at, String channel, Map<String, Object> send, Map<String, String> fields,
-                       Integer expectHttp, Expectation expect) {
+                       Integer expectHttp, Expectation expect, String expectNotification) {
     }
 
     /** The licenses of the order (optionally of one product) that must exist after a step. */
@@ -119,8 +124,11 @@ public record Scenario(String name, SimVendor vendor, String apiToken, SimOrder 
         }
         String at = str(s, "at", null);
         String http = str(s, "expectHttp", null);
+        String notification = str(s, "expectNotification", null);
         return new Step(str(s, "name", where), at == null ? null : Period.parse(at), channel, send, fields,
-                http == null ? null : Integer.parseInt(http), expect);
+                http == null ? null : Integer.parseInt(http), expect,
+                notification != null ? notification.trim().toUpperCase(java.util.Locale.ROOT)
+                        : http != null && Integer.parseInt(http) >= 400 ? "REJECTED|FAILED" : null);
     }
 
     /** An order reference no earlier run used: 2Checkout's are 9 digits; ours stay clear of them. */

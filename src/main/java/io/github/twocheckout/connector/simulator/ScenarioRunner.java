@@ -68,6 +68,7 @@ public final class ScenarioRunner {
             }
             periodsPaid = Math.max(periodsPaid, paidAfter(step, periodsPaid));
             boolean stepOk = true;
+            Map<String, Long> seen = lastIds(scenario, toSend);
             for (SimCall call : toSend) {
                 CallResult r = client.send(calls.override(call, step.fields()));
                 boolean ok = step.expectHttp() != null ? r.status() == step.expectHttp() : r.ok();
@@ -94,6 +95,14 @@ public final class ScenarioRunner {
                 String verdict = await(scenario, order, step.expect());
                 out.println("      " + verdict);
                 stepOk = verdict.startsWith("✓");
+            }
+            if (seen != null) {
+                // What 2Checkout or the vendor would notice: a notification of this step left FAILED or REJECTED.
+                String verdict = outcomes(scenario, toSend, seen, step.expectNotification());
+                if (!verdict.isEmpty()) {
+                    out.println("      " + verdict);
+                    stepOk &= verdict.startsWith("✓");
+                }
             }
             if (!stepOk) {
                 failures++;
@@ -170,6 +179,87 @@ public final class ScenarioRunner {
             throw new IllegalArgumentException("the order has no product '" + product + "'");
         }
         return line;
+    }
+
+    /** The order reference each call is stored under (REFNO, sale_id, the LCN's original order). */
+    private static String refOf(SimCall call) {
+        FormFields f = call.form();
+        for (String name : List.of("REFNO", "sale_id", "ORIGINAL_ORDER_REFERENCE")) {
+            if (f.get(name) != null && !f.get(name).isBlank()) {
+                return f.get(name);
+            }
+        }
+        return call.orderRef();
+    }
+
+    /** The newest notification id of each order the calls name, before they are sent; null when the API cannot be read. */
+    private Map<String, Long> lastIds(Scenario scenario, List<SimCall> calls) {
+        Map<String, Long> ids = new java.util.LinkedHashMap<>();
+        try {
+            for (SimCall call : calls) {
+                String ref = refOf(call);
+                if (!ids.containsKey(ref)) {
+                    ids.put(ref, get(scenario, "/api/notifications?order=" + enc(ref)).stream()
+                            .mapToLong(n -> ((Number) n.get("id")).longValue()).max().orElse(0));
+                }
+            }
+            return ids;
+        } catch (ApiException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Waits until the notifications the step stored are finished, then checks their status: FAILED or
+     * REJECTED only where the step expects it, and then at least one of them so. Empty when the step
+     * stored nothing new and expected nothing (a duplicate is counted on its original).
+     */
+    private String outcomes(Scenario scenario, List<SimCall> calls, Map<String, Long> before, String expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        List<Map<String, Object>> fresh;
+        while (true) {
+            fresh = new ArrayList<>();
+            try {
+                for (Map.Entry<String, Long> e : before.entrySet()) {
+                    for (Map<String, Object> n : get(scenario, "/api/notifications?order=" + enc(e.getKey()))) {
+                        if (((Number) n.get("id")).longValue() > e.getValue()) {
+                            fresh.add(n);
+                        }
+                    }
+                }
+            } catch (ApiException ex) {
+                return "✗ " + ex.getMessage();
+            }
+            boolean unfinished = fresh.stream().anyMatch(n -> List.of("RECEIVED", "PROCESSING").contains(n.get("status")));
+            if (!unfinished || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(200); // polling the API, as for the licenses
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<String> wrong = new ArrayList<>();
+        boolean expectedSeen = false;
+        for (Map<String, Object> n : fresh) {
+            String status = String.valueOf(n.get("status"));
+            boolean bad = status.equals("FAILED") || status.equals("REJECTED") || status.equals("RECEIVED") || status.equals("PROCESSING");
+            if (expected != null && List.of(expected.split("\\|")).contains(status)) {
+                expectedSeen = true;
+            } else if (bad) {
+                wrong.add(n.get("channel") + " " + n.get("message_type") + " ended " + status
+                        + (n.get("error") != null ? ": " + n.get("error") : ""));
+            }
+        }
+        if (expected != null && !expectedSeen) {
+            wrong.add("no notification of this step ended " + expected.replace("|", " or "));
+        }
+        if (!wrong.isEmpty()) {
+            return "✗ " + String.join("; ", wrong);
+        }
+        return expected != null ? "✓ notification " + expected.replace("|", " or ") + " as expected" : "";
     }
 
     /** Polls the order's licenses until the expectation holds or its timeout passes. */
