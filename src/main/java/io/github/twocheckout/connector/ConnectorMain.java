@@ -22,8 +22,44 @@ public final class ConnectorMain {
             io.github.twocheckout.connector.simulator.SimulatorCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
-        startDatabaseEarly();
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(usage());
+            return;
+        }
+        if (args.length > 0 && args[0].equals("--version")) {
+            System.out.println("2Checkout license connector " + version());
+            return;
+        }
+        try {
+            startDatabaseEarly();
+        } catch (IllegalStateException e) {
+            System.err.println("Not started: " + e.getMessage());
+            System.exit(1);
+        }
         create(new Properties()).run(args);
+    }
+
+    /** The connector's version, from the JAR's manifest (the build's project version). */
+    static String version() {
+        String v = ConnectorMain.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
+    }
+
+    static String usage() {
+        return """
+                2Checkout license connector %s
+
+                  java -jar twocheckout-license-connector.jar            run the connector (config/ and routes/ of this
+                                                                         folder when present, else the JAR's own)
+                  java -jar twocheckout-license-connector.jar simulate   play 2Checkout against a running connector
+                                                                         (simulate --help for its commands)
+                  java -jar twocheckout-license-connector.jar --version  print the version
+                  java -jar twocheckout-license-connector.jar --help     print this
+
+                Settings: config/application.properties, each overridable with -Dkey=value or an environment
+                variable (DB_URL, CAMEL_SERVER_PORT, PANEL_ADMIN_PASSWORD, ...); see the README's Configuration.
+                The control panel: http://localhost:8080/panel/ (camel.server.port).
+                """.formatted(version());
     }
 
     /**
@@ -44,8 +80,12 @@ public final class ConnectorMain {
             String dataDir = early(files, "connector.data-dir", "CONNECTOR_DATA_DIR", "data");
             String port = early(files, "db.embedded-port", "DB_EMBEDDED_PORT", "0");
             if (url.isEmpty() && !dataDir.contains("{{") && port.matches("\\d+")) {
+                // Refused at once, in one line, when another connector runs on this data folder.
+                io.github.twocheckout.connector.storage.DataFolderLock.acquire(Path.of(dataDir));
                 io.github.twocheckout.connector.storage.ConnectorDataSource.startEarly(dataDir, Integer.parseInt(port));
             }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Exception e) {
             // Nothing lost: the bean starts the database the usual way.
         }

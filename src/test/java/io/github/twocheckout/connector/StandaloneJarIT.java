@@ -86,6 +86,60 @@ class StandaloneJarIT {
         runAndPostAnInsOrder(empty, Map.of(), "demo-api-token", false);
     }
 
+    /**
+     * A second start in the same folder is refused at once, in one line naming the running process, and
+     * leaves the first connector and its database alone. --help and --version answer without starting.
+     */
+    @Test
+    void aSecondStartInTheSameFolderIsRefusedAndTheFirstRunsOn() throws Exception {
+        Path folder = WORK.resolve("twice");
+        LaunchedConnector.deleteRecursively(folder);
+        Files.createDirectories(folder);
+        int port = SharedInfrastructure.freePort();
+        int managementPort = SharedInfrastructure.freePort();
+        try (LaunchedConnector first = LaunchedConnector.start(jar(folder, port, managementPort), folder.resolve("first.log"),
+                folder.resolve("data"))) {
+            first.awaitHealthy("http://127.0.0.1:" + managementPort + "/observe/health", Duration.ofSeconds(120));
+
+            ProcessBuilder second = jar(folder, SharedInfrastructure.freePort(), SharedInfrastructure.freePort());
+            second.redirectErrorStream(true);
+            Process p = second.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isEqualTo(1);
+            assertThat(out).contains("Not started: another connector is running on the data folder", "pid " + first.pid());
+            assertThat(out.lines().filter(l -> l.contains("Not started")).count()).isEqualTo(1);
+
+            // The first one still stores and licenses: its database was left alone.
+            InsPost order = InsPost.vendor("ORDER_CREATED", "901234567", "s3cr3tWord").item("DEMO-PRO", "Demo App Pro");
+            assertThat(first.postForm("http://127.0.0.1:" + port + "/2co/ins", order.body()).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> first
+                    .get("http://127.0.0.1:" + port + "/api/licenses?order=" + order.saleId(), "demo-api-token").body()
+                    .contains("\"code\":\"DEMO-"));
+        }
+        for (String flag : List.of("--help", "--version")) {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", JAR.toString(), flag));
+            Process p = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isZero();
+            assertThat(out).startsWith("2Checkout license connector 0.").doesNotContain("Apache Camel", "Exception");
+            if (flag.equals("--help")) {
+                assertThat(out).contains("simulate", "--version", "/panel/");
+            }
+        }
+    }
+
+    private static ProcessBuilder jar(Path folder, int port, int managementPort) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-Dcamel.server.host=127.0.0.1", "-Dcamel.server.port=" + port,
+                "-Dcamel.management.host=127.0.0.1", "-Dcamel.management.port=" + managementPort, "-jar", JAR.toString()));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(folder.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CONNECTOR_") || k.startsWith("CAMEL_"));
+        return pb;
+    }
+
     private void runAndPostAnInsOrder(Path folder, Map<String, String> env, String apiToken, boolean customStep) throws Exception {
         assertThat(JAR).as("run `mvn package` first").exists();
         int port = SharedInfrastructure.freePort();

@@ -91,6 +91,8 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     private static EmbeddedPostgres startEmbedded(Path dir, int port) throws Exception {
         Files.createDirectories(dir);
+        // Held by this process from here on: a server running on the folder now was left by a process that is gone.
+        DataFolderLock.acquire(dir.getParent());
         stopOrphanedServer(dir);
         requireEmbeddedVersion(dir);
         return EmbeddedPostgres.builder()
@@ -160,8 +162,9 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     /**
      * A connector killed with SIGKILL leaves its embedded PostgreSQL running on the data directory,
-     * which would stop the next start. That server belongs to this data directory and has no other
-     * client, so it is shut down (SIGTERM: smart shutdown, a clean checkpoint) before starting anew.
+     * which would stop the next start. This process holds the folder's lock (DataFolderLock), so the
+     * server's owner is gone and it has no other client: it is shut down (SIGTERM: smart shutdown, a
+     * clean checkpoint) before starting anew.
      */
     private static void stopOrphanedServer(Path dir) throws Exception {
         Path pidFile = dir.resolve("postmaster.pid");

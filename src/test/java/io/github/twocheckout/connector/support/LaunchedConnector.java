@@ -46,6 +46,10 @@ public final class LaunchedConnector implements AutoCloseable {
         return new LaunchedConnector(p, log, dataDir);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** Waits until GET url answers 200 (the management port's /observe/health), failing early if the process ends. */
     public void awaitHealthy(String url, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
