@@ -156,6 +156,9 @@ class StandaloneJarIT {
             // Every bean of beans.camel.yaml is built once (camel-yaml-dsl builds them twice unless the file
             // loads first, see ConnectorMain): the connector configuration is read once.
             assertThat(jar.output()).containsOnlyOnce("ConnectorConfigLoader - Connector configuration");
+            // A newcomer's next step, in the start-up log: where the panel is and how to log in (never the password).
+            assertThat(jar.output()).contains("Control panel: http://localhost:" + port + "/panel/ - log in as 'admin'")
+                    .doesNotContain("demo-admin");
 
             InsPost order = InsPost.vendor("ORDER_CREATED", "901234567", "s3cr3tWord").item("DEMO-PRO", "Demo App Pro");
             HttpResponse<String> answer = jar.postForm("http://127.0.0.1:" + port + "/2co/ins", order.body());

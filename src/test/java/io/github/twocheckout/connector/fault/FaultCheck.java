@@ -95,7 +95,8 @@ public final class FaultCheck implements Consumer<CallResult> {
             switch (call.channel()) {
                 case INS -> {
                     if ("ORDER_CREATED".equals(f.get("message_type"))) {
-                        expectedUnits.merge(call.orderRef(), Integer.parseInt(f.get("item_quantity_1")), Math::max);
+                        // INS has no quantity: one line per unit, as 2Checkout sends them.
+                        expectedUnits.merge(call.orderRef(), Integer.parseInt(f.get("item_count")), Math::max);
                     } else if ("RECURRING_INSTALLMENT_SUCCESS".equals(f.get("message_type"))) {
                         renewals.computeIfAbsent(call.orderRef(), k -> new HashSet<>()).add("RENEWED:invoice:" + f.get("invoice_id"));
                     }

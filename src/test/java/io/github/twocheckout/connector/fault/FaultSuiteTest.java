@@ -223,7 +223,9 @@ class FaultSuiteTest {
                 } else if (r.kind().startsWith("non-ASCII") || r.forwardedFor() != null) {
                     wrong.add(r.kind() + ": accepted with " + status);
                 } else if (!r.replay() && !insWithIntactHash(r)) {
-                    wrong.add(r.kind() + " " + r.path() + ": accepted with " + status);
+                    String sent = new String(r.body(), StandardCharsets.UTF_8);
+                    wrong.add(r.kind() + " " + r.path() + ": accepted with " + status + ", body ending '"
+                            + sent.substring(Math.max(0, sent.length() - 120)) + "'");
                 }
             }
             // Bodies that never finish arriving: each answered 408 after intake.body-timeout-ms, and recorded.

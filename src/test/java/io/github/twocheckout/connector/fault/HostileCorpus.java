@@ -45,15 +45,15 @@ final class HostileCorpus {
 
     /**
      * True when a body cut at {@code cut} is still the authentic message: what was cut off is whole signature
-     * fields, and what is left of the last one, if anything, is its name with an empty value (an empty
-     * signature is no signature). The weaker signature it still carries verifies it: a repeat the connector
+     * fields, and what is left of the last one, if anything, is its whole name with an empty value or none
+     * (an empty signature is no signature). The weaker signature it still carries verifies it: a repeat the connector
      * rightly answers.
      */
     private static boolean onlySignaturesCut(String body, int cut) {
         String kept = body.substring(0, cut);
         int amp = kept.lastIndexOf('&');
         String tail = kept.substring(amp + 1);
-        boolean harmlessTail = tail.isEmpty() || SIGNATURES.stream().anyMatch(sig -> tail.equals(sig + "="));
+        boolean harmlessTail = tail.isEmpty() || SIGNATURES.stream().anyMatch(sig -> tail.equals(sig) || tail.equals(sig + "="));
         if (amp < 0 || !harmlessTail) {
             return false;
         }
