@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * lookup per product and lot), and the writes nothing in the lot reads back: the outcomes, the
  * release of parked notifications, and the emails for the outbox, held while the lot's notifications
  * are handled, then written with one statement per table before the commit. What an order costs
- * PostgreSQL is mostly its round trips (README, Benchmark, round 11): a notification alone takes six.
+ * PostgreSQL is mostly its round trips (docs/benchmarks.md): a notification alone takes six.
  *
  * <p>Bound to the lot's transaction as a Spring transaction resource, so that the store and the outbox
  * find it without being handed it; outside a lot there is none, and they write at once.
