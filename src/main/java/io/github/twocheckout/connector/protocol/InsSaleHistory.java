@@ -27,10 +27,15 @@ public class InsSaleHistory {
      * establish the order; the few earliest rows are enough to find the one that does.
      */
     public InsMessage asFollowUp(@Variable("ins") InsMessage ins, @Variable("notification") StoredNotification notification) {
+        // order_ref alone, read through its (order_ref, id) index: with vendor and channel in the WHERE clause
+        // the planner would take the (vendor, channel, event) index under stale statistics and filter every
+        // row of the vendor, once per INS notification.
         List<Map<String, Object>> earliest = jdbc.queryForList("""
-                SELECT id, raw_body FROM notification
-                WHERE order_ref = ? AND vendor_id = ? AND channel = 'INS' AND status <> 'REJECTED'
-                ORDER BY id LIMIT 8""", ins.getOrderRef(), notification.getVendorId());
+                SELECT id, vendor_id, channel, status, raw_body FROM notification WHERE order_ref = ?
+                ORDER BY id LIMIT 16""", ins.getOrderRef()).stream()
+                .filter(row -> "INS".equals(row.get("channel")) && !"REJECTED".equals(row.get("status"))
+                        && row.get("vendor_id") != null && ((Number) row.get("vendor_id")).longValue() == notification.getVendorId())
+                .toList();
         for (Map<String, Object> row : earliest) {
             if (((Number) row.get("id")).longValue() == notification.getId()) {
                 if (!ins.getBilledItems().isEmpty()) {
