@@ -155,7 +155,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         if (!found.equals(EMBEDDED_MAJOR)) {
             throw new IllegalStateException("The embedded database in " + dir + " was created by PostgreSQL " + found
                     + ", and this connector embeds PostgreSQL " + EMBEDDED_MAJOR + ", which cannot open it. Nothing was changed."
-                    + " To keep the data, dump it with the release that wrote it and restore it here (README, Operations,"
+                    + " To keep the data, dump it with the release that wrote it and restore it here (docs/operations.md,"
                     + " \"Upgrades\"), or set db.url to an external PostgreSQL.");
         }
     }

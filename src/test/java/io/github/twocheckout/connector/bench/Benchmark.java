@@ -92,7 +92,7 @@ public final class Benchmark {
                     "-Dcamel.main.durationMaxSeconds=8", "-Dcamel.server.port=" + freePort(), "-Dcamel.management.port=" + freePort()));
             archiving.waitFor(120, java.util.concurrent.TimeUnit.SECONDS);
             double readyCds = Files.exists(archive) ? readyTime(work, List.of("-XX:SharedArchiveFile=" + archive)) : -1;
-            row("ready after JAR start with a class-data-sharing archive (README, Operations; median of 3)", fmt(readyCds) + " s", "≤ 3 s",
+            row("ready after JAR start with a class-data-sharing archive (docs/operations.md; median of 3)", fmt(readyCds) + " s", "≤ 3 s",
                     readyCds > 0 && readyCds <= 3);
 
             int port = freePort();
