@@ -70,11 +70,6 @@ public final class InsMessage {
                 && order.getInvoiceId().trim().equals(getInvoiceId().trim());
     }
 
-    /** True when this message is the first of its sale (it establishes the order). */
-    public boolean isFirstOfSale() {
-        return order == this;
-    }
-
     private static List<InsItem> readItems(FormBody form) {
         int count;
         String declared = form.first("item_count");
