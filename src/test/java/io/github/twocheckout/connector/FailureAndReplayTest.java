@@ -3,15 +3,12 @@ package io.github.twocheckout.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.twocheckout.connector.storage.NotificationStore;
 import io.github.twocheckout.connector.support.ConnectorTestBase;
 import io.github.twocheckout.connector.support.InsPost;
 import jakarta.mail.internet.MimeMessage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
 /** Redelivery, the dead letter (FAILED rows and error emails) and replay. */
@@ -51,34 +48,6 @@ class FailureAndReplayTest extends ConnectorTestBase {
         await().atMost(Duration.ofSeconds(20)).until(() -> "PROCESSED".equals(lastNotification(post.saleId()).get("status"))
                 && ((Number) lastNotification(post.saleId()).get("attempts")).intValue() == 5);
         assertThat(connector.licenses(post.saleId())).hasSize(1);
-    }
-
-    @Test
-    void aFailureToReachTheDatabaseDeadLettersNothing() {
-        InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
-        Map<String, Object> row = deliver(post, 1).get(0);
-        long id = ((Number) row.get("id")).longValue();
-        NotificationStore store = connector.context().getRegistry().lookupByNameAndType("notificationStore", NotificationStore.class);
-
-        // The last attempt could not get a connection (the database away, or every connection taken): the
-        // row is left for the recovery poller, whatever wraps the cause.
-        Exchange away = deadLetter(id, new org.apache.camel.RuntimeCamelException(new org.springframework.transaction
-                .CannotCreateTransactionException("Could not open JDBC Connection for transaction")));
-        assertThat(store.markFailed(away)).isFalse();
-        assertThat(away.getVariable("deadLettered")).isEqualTo(false); // the dead-letter route emails only when true
-        assertThat(lastNotification(post.saleId())).containsEntry("status", "PROCESSED").containsEntry("attempts", row.get("attempts"));
-
-        // Any other failure is the dead letter's.
-        assertThat(store.markFailed(deadLetter(id, new IllegalStateException("a bug")))).isTrue();
-        assertThat(lastNotification(post.saleId())).containsEntry("status", "FAILED");
-        assertThat((String) lastNotification(post.saleId()).get("last_error")).contains("a bug");
-    }
-
-    private Exchange deadLetter(long id, Exception cause) {
-        Exchange exchange = new DefaultExchange(connector.context());
-        exchange.setVariable("notificationId", id);
-        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, cause);
-        return exchange;
     }
 
     @Test

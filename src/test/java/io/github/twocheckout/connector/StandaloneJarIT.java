@@ -195,14 +195,14 @@ class StandaloneJarIT {
         assertThat(folder.resolve("config/application.properties")).exists();
     }
 
-    /** The README's custom-step snippet, inserted where the README says: before the INS route's step that queues it. */
+    /** The README's custom-step snippet, inserted where the README says: before the INS route's step that wakes a worker. */
     private static void addTheReadmeCustomStep(Path route) throws Exception {
         String readme = Files.readString(Path.of("README.md"));
         Matcher m = Pattern.compile("```yaml\\n(\\s*- log:\\n\\s*message: \"custom step:[^\\n]*\\n)```").matcher(readme);
         assertThat(m.find()).as("README has the custom-step example").isTrue();
         String yaml = Files.readString(route);
-        String enqueue = "        - to:\n            uri: direct:notification-enqueue\n";
-        assertThat(yaml).contains(enqueue);
-        Files.writeString(route, yaml.replaceFirst(Pattern.quote(enqueue), Matcher.quoteReplacement(m.group(1) + enqueue)));
+        String wake = "        - to:\n            uri: direct:notification-wake\n";
+        assertThat(yaml).contains(wake);
+        Files.writeString(route, yaml.replaceFirst(Pattern.quote(wake), Matcher.quoteReplacement(m.group(1) + wake)));
     }
 }

@@ -1,8 +1,6 @@
 package io.github.twocheckout.connector.licensing;
 
-import io.github.twocheckout.connector.storage.LotTransaction;
 import io.github.twocheckout.connector.storage.StoredNotification;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -15,10 +13,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * settings and who hears of new licenses (recipients, contact_email, vendor_name): the row that
  * product-enrich (routes/enrich.camel.yaml) puts in variable "product". Matched by product code first,
  * else by 2Checkout's product id.
- *
- * <p>In a lot ({@link io.github.twocheckout.connector.storage.ProcessingLot}) a product is looked up
- * once: the lot's orders mostly name the same few products, and each lookup is a round trip. The
- * lot's transaction lasts milliseconds, and a change of the configuration applies from the next lot.
  */
 public class ProductLookup {
 
@@ -40,16 +34,8 @@ public class ProductLookup {
 
     /** The line's product: a list of one row, or empty when the vendor has no such product. */
     public List<Map<String, Object>> find(@Body OrderLine line, @Variable("notification") StoredNotification notification) {
-        LotTransaction lot = LotTransaction.current();
-        List<Object> key = Arrays.asList(notification.getVendorId(), line.getProductCode(), line.getProductId());
-        List<Map<String, Object>> rows = lot == null ? null : lot.product(key);
-        if (rows == null) {
-            rows = jdbc.queryForList(PRODUCT, notification.getVendorId(), line.getProductCode(), line.getProductId(),
-                    line.getProductCode());
-            if (lot != null) {
-                lot.product(key, rows);
-            }
-        }
+        List<Map<String, Object>> rows = jdbc.queryForList(PRODUCT, notification.getVendorId(), line.getProductCode(),
+                line.getProductId(), line.getProductCode());
         return rows;
     }
 }

@@ -76,13 +76,6 @@ public class MailOutbox {
     }
 
     private void insert(String key, String kind, Long notification, String reasonKey, Message m) {
-        io.github.twocheckout.connector.storage.LotTransaction lot = io.github.twocheckout.connector.storage.LotTransaction.current();
-        if (lot != null) {
-            // Processing a lot: written with the lot's other emails in one statement, before its commit.
-            lot.mail(key, kind, notification, reasonKey, m.getHeader("From", String.class), m.getHeader("To", String.class),
-                    m.getHeader("Subject", String.class), m.getBody(String.class));
-            return;
-        }
         int inserted = jdbc.update("""
                 INSERT INTO mail_outbox (dedup_key, kind, notification_id, reason_key, mail_from, mail_to, subject, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING""",

@@ -68,7 +68,7 @@ public class MailPlanner {
         StoredNotification notification = exchange.getProperty(
                 io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
         if (notification == null) { // failed before the attempt began (claiming it)
-            notification = new StoredNotification(exchange.getMessage().getBody(Long.class), null, null, null, null, null, 0);
+            notification = new StoredNotification(exchange.getVariable("notificationId", Long.class), null, null, null, null, null, 0);
         }
         // After markFailed: the row has the final attempt count.
         return errorMailOf(notification,

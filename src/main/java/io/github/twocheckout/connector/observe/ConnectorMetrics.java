@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.github.twocheckout.connector.storage.IntakeGroupCommit;
-import io.github.twocheckout.connector.storage.IntakePriority;
-import io.github.twocheckout.connector.storage.ProcessingLot;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -16,16 +14,13 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The connector's own metrics, next to Camel's on /observe/metrics: notifications by channel, message
  * type and outcome (counted as they finish), and from the database at each scrape: how many wait, how
- * long the oldest has waited (processing lag), how many are parked and how many dead-lettered; and
- * from memory, the calls being answered and the workers waiting for intake to calm down (so that
- * licenses late in a burst show why).
+ * long the oldest has waited (processing lag), how many are parked and how many dead-lettered.
  */
 public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategySupport implements CamelContextAware {
 
     private final JdbcTemplate jdbc;
     private CamelContext camelContext;
     private volatile MeterRegistry registry;
-    private IntakePriority intakePriority;
 
     public ConnectorMetrics(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -94,12 +89,6 @@ public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategy
                 .description("Notifications whose processing failed, awaiting a fix and a replay").register(r);
         Gauge.builder("connector_processing_lag_seconds", this, m -> m.value(LAG))
                 .description("Age of the oldest notification not yet finished").register(r);
-        if (intakePriority != null) {
-            Gauge.builder("connector_intake_calls_in_flight", intakePriority, IntakePriority::inFlight)
-                    .description("2Checkout calls being answered now").register(r);
-            Gauge.builder("connector_processing_workers_yielding", intakePriority, IntakePriority::waitingWorkers)
-                    .description("Processing workers waiting for a burst of calls to pass (processing.yield-to-intake-at)").register(r);
-        }
         // Found here rather than injected: it is built after this bean, from the store that reports to it.
         IntakeGroupCommit groupCommit = camelContext == null ? null : camelContext.getRegistry().findSingleByType(IntakeGroupCommit.class);
         if (groupCommit != null) {
@@ -108,23 +97,6 @@ public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategy
             FunctionCounter.builder("connector_intake_calls_committed", groupCommit, IntakeGroupCommit::callsCommitted)
                     .description("Acknowledged calls committed by those commits").register(r);
         }
-        ProcessingLot lots = camelContext == null ? null : camelContext.getRegistry().findSingleByType(ProcessingLot.class);
-        if (lots != null) {
-            lots(r, lots);
-        }
-    }
-
-    private static void lots(MeterRegistry r, ProcessingLot lots) {
-        FunctionCounter.builder("connector_processing_lots", lots, ProcessingLot::lotsCommitted)
-                .description("Lots of notifications processed in one transaction each (processing.lot-size)").register(r);
-        FunctionCounter.builder("connector_processing_lot_notifications", lots, ProcessingLot::notificationsInLots)
-                .description("Notifications processed in those lots").register(r);
-        FunctionCounter.builder("connector_processing_lots_rolled_back", lots, ProcessingLot::lotsRolledBack)
-                .description("Lots rolled back because one of their notifications failed (each then processed alone)").register(r);
-    }
-
-    public void setIntakePriority(IntakePriority intakePriority) {
-        this.intakePriority = intakePriority;
     }
 
     private double value(String sql) {

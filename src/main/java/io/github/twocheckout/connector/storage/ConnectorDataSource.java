@@ -48,6 +48,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
     private int embeddedPort;
     private int poolSize = 10;
     private long connectionTimeoutMillis = 3000;
+    private int idleInTransactionSeconds;
 
     private EmbeddedPostgres embedded;
     private HikariDataSource pool;
@@ -80,6 +81,11 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
             }
         }
         config.setMaximumPoolSize(poolSize);
+        // A processing claim is a row lock held by its transaction: a transaction left hanging gives its
+        // rows up after this long (PostgreSQL ends the session), as an expired lease would.
+        if (idleInTransactionSeconds > 0) {
+            config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + idleInTransactionSeconds + "s");
+        }
         // Fail fast while the database is away, so callers answer 503 instead of hanging.
         config.setConnectionTimeout(connectionTimeoutMillis);
         config.setInitializationFailTimeout(30_000);
@@ -365,5 +371,9 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     public void setConnectionTimeoutMillis(long connectionTimeoutMillis) {
         this.connectionTimeoutMillis = connectionTimeoutMillis;
+    }
+
+    public void setIdleInTransactionSeconds(int idleInTransactionSeconds) {
+        this.idleInTransactionSeconds = idleInTransactionSeconds;
     }
 }

@@ -5,8 +5,6 @@ import io.github.twocheckout.connector.protocol.NotificationRejectedException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The notification table as inbox, log and dead-letter store. Every state change of a notification
- * goes through here. Processing's claim and outcome run inside one transaction with the licenses it
- * changes (processingTransaction), so a crash before that commit leaves the row RECEIVED, and the
- * recovery poller picks it up again.
+ * The notification table as inbox, queue, log and dead-letter store. Every state change of a
+ * notification goes through here. Processing claims rows inside the transaction that changes their
+ * licenses (the `transacted` step of routes/dispatch.camel.yaml): the row lock is the claim, so a crash
+ * before the commit leaves the row RECEIVED for the next claim, and nothing else has to recover it.
  */
 public class NotificationStore {
 
@@ -37,9 +35,7 @@ public class NotificationStore {
             rs.getString("order_ref"), rs.getString("raw_body"), rs.getInt("attempts"));
 
     private final JdbcTemplate jdbc;
-    private final Instant startedAt = Instant.now();
     private int leaseSeconds = 300;
-    private int stallSeconds = 30;
     private long parkedReportSeconds = 86_400;
     private int parkRecheckSeconds = 60;
     private io.github.twocheckout.connector.observe.ConnectorMetrics metrics;
@@ -273,107 +269,62 @@ public class NotificationStore {
     }
 
     /**
-     * Takes a notification for processing unless it is done or another request holds a live lease on it
-     * (a key-generator call being answered). Called inside processing's transaction: the row lock holds
-     * until that commits, and another claimer waits for it, then finds the row done. Nothing is written
-     * here: an UPDATE to PROCESSING would be seen by no one before the commit anyway, and would cost a
-     * row version with an entry in every index. The attempt number is this attempt's; complete() stores
-     * it, and a rolled-back attempt leaves the row as it was (the dead letter counts those).
+     * The next lot to process: up to {@code size} waiting rows, oldest first, locked for this transaction
+     * and skipped by every other claimer (worker or instance) until it ends. The lock is the lease: it
+     * ends with the transaction, by commit, rollback, or the connection's end when the process dies (and
+     * idle_in_transaction_session_timeout bounds a transaction that hangs). Nothing is written here: a
+     * PROCESSING mark would be seen by no one before the commit, and would cost each row a version with an
+     * entry in every index. The attempt number is this attempt's; complete() stores it, and a rolled-back
+     * attempt leaves the row as it was.
      */
+    public List<StoredNotification> claimLot(int size) {
+        return jdbc.query(CLAIM_LOT, STORED, size);
+    }
+
+    static final String CLAIM_LOT = """
+            SELECT id, channel, vendor_id, message_type, order_ref, raw_body, attempts + 1 AS attempts
+            FROM notification WHERE status = 'RECEIVED' ORDER BY received_at LIMIT ? FOR NO KEY UPDATE SKIP LOCKED""";
+
+    /** One notification, claimed as {@link #claimLot} does; null when it is done, or another transaction holds it. */
     public StoredNotification claim(long id) {
-        LotTransaction lot = LotTransaction.current();
-        if (lot != null) {
-            return lot.claimOf(id); // claimed with the rest of its lot
-        }
-        List<StoredNotification> claimed = jdbc.query(CLAIM + "id = ? FOR NO KEY UPDATE", STORED, id);
+        List<StoredNotification> claimed = jdbc.query("""
+                SELECT id, channel, vendor_id, message_type, order_ref, raw_body, attempts + 1 AS attempts
+                FROM notification WHERE id = ? AND status = 'RECEIVED' FOR NO KEY UPDATE SKIP LOCKED""", STORED, id);
         return claimed.isEmpty() ? null : claimed.get(0);
     }
 
-    private static final String CLAIM = """
-            SELECT id, channel, vendor_id, message_type, order_ref, raw_body, attempts + 1 AS attempts
-            FROM notification
-            WHERE (status = 'RECEIVED' OR (status = 'PROCESSING' AND lease_until < now())) AND\s""";
-
     /**
-     * The claim of a lot ({@link ProcessingLot}): every row of it that is to be processed, in one
-     * statement. Locked in id order, so that two lots that share rows (the recovery poller queued one
-     * again) take them in the same order, and one waits for the other rather than both for each other.
+     * Rows that are due again, back to RECEIVED for the next claim: a key-generator call whose answer
+     * never finished (its lease expired), and a parked notification whose order got a license around or
+     * after the time it was parked. The release written with the licenses (see {@link #complete}) covers
+     * the usual case; this covers a park that committed after that release ran. Timestamps are
+     * transaction starts, so a license whose transaction began before the park (and committed just after
+     * the park looked) counts too: hence the slack. Returns how many.
      */
-    public List<StoredNotification> claimAll(List<Long> ids) {
-        return jdbc.execute((Connection con) -> {
-            try (PreparedStatement ps = con.prepareStatement(CLAIM + "id = ANY (?) ORDER BY id FOR NO KEY UPDATE")) {
-                ps.setArray(1, con.createArrayOf("bigint", ids.toArray()));
-                List<StoredNotification> rows = new ArrayList<>(ids.size());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(STORED.mapRow(rs, rows.size()));
-                    }
-                }
-                return rows;
-            }
-        });
-    }
-
-    /**
-     * The ids of rows waiting as RECEIVED, oldest first (through the partial index of unfinished rows:
-     * the cost is that of the backlog, not of the table).
-     */
-    public List<Long> receivedOldestFirst(int limit) {
-        return jdbc.queryForList(RECEIVED_OLDEST_FIRST, Long.class, limit);
-    }
-
-    static final String RECEIVED_OLDEST_FIRST = "SELECT id FROM notification WHERE status = 'RECEIVED' ORDER BY received_at LIMIT ?";
-
-    /**
-     * Rows that should be processing but are not: received before this process started or long enough
-     * ago that their in-memory hand-off was lost, processing under an expired lease (a crash), or
-     * parked for an order whose licenses now exist.
-     */
-    public List<Long> findStalled() {
-        // A parked row whose order got a license around or after the time it was parked is due again. The
-        // explicit release after issuing covers the usual case; this covers a park that committed after
-        // that release ran. Timestamps are transaction starts, so a license whose transaction began
-        // before the park (and committed just after the park looked) counts too: hence the slack. A row
-        // parked for another line of a partly licensed order is looked at again only within that slack.
-        List<Long> due = new java.util.ArrayList<>(jdbc.queryForList("""
+    public int releaseDue() {
+        int expired = jdbc.update("""
+                UPDATE notification SET status = 'RECEIVED', lease_until = NULL, updated_at = now()
+                WHERE status = 'PROCESSING' AND lease_until < now()""");
+        int parked = jdbc.update("""
                 UPDATE notification n SET status = 'RECEIVED', updated_at = now()
                 WHERE n.status = 'PARKED' AND EXISTS (
                     SELECT 1 FROM license l
                     WHERE l.vendor_id = n.vendor_id AND l.updated_at > n.updated_at - make_interval(secs => ?)
-                      AND (l.order_ref = n.order_ref OR l.subscription_ref = ANY (n.subscription_refs)))
-                RETURNING n.id""", Long.class, parkRecheckSeconds));
-        due.addAll(jdbc.queryForList("""
-                SELECT id FROM notification
-                WHERE (status = 'RECEIVED' AND (received_at < ? OR updated_at < now() - make_interval(secs => ?)))
-                   OR (status = 'PROCESSING' AND lease_until < now())
-                ORDER BY id LIMIT 500""", Long.class, Timestamp.from(startedAt), stallSeconds));
-        return due;
+                      AND (l.order_ref = n.order_ref OR l.subscription_ref = ANY (n.subscription_refs)))""",
+                parkRecheckSeconds);
+        return expired + parked;
     }
 
     /**
      * Writes the outcome of processing (PROCESSED, IGNORED, PARKED or, for business errors, FAILED) and, when
-     * this run issued licenses, releases the order's parked notifications in the same statement (one round
-     * trip: at saturation each one waits for a core). Returns the released ids, for the caller to queue.
-     * The released rows are PARKED in the statement's snapshot, so the row completed here is never among them.
-     * In a lot ({@link ProcessingLot}) the outcome and the release are written with the lot's others before
-     * its commit, and the released rows are queued after it: none is returned here.
+     * this run issued licenses, releases the order's parked notifications in the same statement: they are
+     * RECEIVED again, and the next claim takes them. The released rows are PARKED in the statement's
+     * snapshot, so the row completed here is never among them.
      */
-    public List<Long> complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report,
+    public void complete(@Variable("notification") StoredNotification notification, @Variable("report") ProcessingReport report,
                                @Variable("httpStatus") Integer httpStatus) {
         String status = report.getStatus();
-        LotTransaction lot = LotTransaction.current();
-        List<Long> released;
-        if (lot != null) {
-            // Written with the lot's other outcomes before its commit; the released rows are queued after it.
-            lot.outcome(notification.getId(), status, clip(report.getSummary()), clip(report.getErrorText()), httpStatus,
-                    notification.getAttempts());
-            if (report.hasLicenses()) {
-                lot.release(notification.getVendorId(), notification.getOrderRef());
-            }
-            released = List.of();
-        } else {
-            released = writeOutcome(notification, report, status, httpStatus);
-        }
+        writeOutcome(notification, report, status, httpStatus);
         Runnable done = () -> {
             LOG.info("notification={} channel={} type={} order={} status={} outcome=\"{}\"", notification.getId(),
                     notification.getChannel(), notification.getMessageType(), notification.getOrderRef(), status,
@@ -392,12 +343,11 @@ public class NotificationStore {
         } else {
             done.run();
         }
-        return released;
     }
 
-    private List<Long> writeOutcome(StoredNotification notification, ProcessingReport report, String status, Integer httpStatus) {
+    private void writeOutcome(StoredNotification notification, ProcessingReport report, String status, Integer httpStatus) {
         // httpStatus: the answer of a call processed within the request; null keeps the acknowledgement's.
-        return jdbc.queryForList("""
+        jdbc.update("""
                 WITH outcome AS (
                     UPDATE notification SET status = ?, outcome = ?, last_error = ?, processed_at = now(), lease_until = NULL,
                            http_status = COALESCE(?, http_status), attempts = GREATEST(attempts, ?), updated_at = now()
@@ -408,35 +358,20 @@ public class NotificationStore {
                   AND (order_ref = ? OR subscription_refs && ARRAY(
                         SELECT subscription_ref FROM license
                         WHERE vendor_id = ? AND order_ref = ? AND subscription_ref IS NOT NULL))
-                  AND ?
-                RETURNING id""", Long.class, status, clip(report.getSummary()), clip(report.getErrorText()),
+                  AND ?""", status, clip(report.getSummary()), clip(report.getErrorText()),
                 httpStatus, notification.getAttempts(), notification.getId(),
                 notification.getVendorId(), notification.getOrderRef(), notification.getVendorId(), notification.getOrderRef(),
                 report.hasLicenses());
     }
 
     /**
-     * Dead letter: processing failed after every redelivery. Returns false, and leaves the row as it is,
-     * when the last attempt failed for want of a database connection: the database being away says
-     * nothing about the notification, and the recovery poller takes the row up again once it is back.
-     * (Marked FAILED, it would wait for a replay by hand: under load, attempts that ran out just before
-     * the database came back were marked so by this very statement, a second later.) The answer is also
-     * variable {@code deadLettered}: the dead-letter route emails only when it is true.
+     * Dead letter: processing failed after every redelivery, and the row becomes FAILED with the error.
+     * (A failure to reach the database never gets here: processing-errors leaves those rows for later.)
      */
-    public boolean markFailed(Exchange exchange) {
+    public void markFailed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        boolean deadLetter = !databaseAway(cause);
-        exchange.setVariable("deadLettered", deadLetter);
-        if (!deadLetter) {
-            LOG.warn("notification={} not dead-lettered: the database could not be reached ({}); processed again once it is back",
-                    exchange.getVariable("notificationId"), cause.toString());
-            return false;
-        }
-        // The id the failing run was given (notification-alone sets it); the body is the dead letter's original message.
-        Long id = exchange.getVariable("notificationId", Long.class);
-        if (id == null) {
-            id = exchange.getMessage().getBody(Long.class);
-        }
+        // Set by notification-alone; the dead letter's message is not the one it was given, but the wake-up's.
+        long id = exchange.getVariable("notificationId", Long.class);
         // useOriginalMessage drops the redelivery headers; the handle step counts its own attempts.
         Integer attemptsThisRun = exchange.getProperty(
                 io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_ATTEMPTS, Integer.class);
@@ -453,18 +388,6 @@ public class NotificationStore {
         StoredNotification failed = exchange.getProperty(
                 io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
         count(failed == null ? null : failed.getChannel(), failed == null ? null : failed.getMessageType(), "FAILED");
-        return true;
-    }
-
-    /** A failure to get a connection (or to begin a transaction on one), anywhere in the cause chain. */
-    static boolean databaseAway(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof org.springframework.transaction.CannotCreateTransactionException
-                    || t instanceof org.springframework.jdbc.CannotGetJdbcConnectionException) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -523,7 +446,4 @@ public class NotificationStore {
         this.parkedReportSeconds = parkedReportSeconds;
     }
 
-    public void setStallSeconds(int stallSeconds) {
-        this.stallSeconds = stallSeconds;
-    }
 }
