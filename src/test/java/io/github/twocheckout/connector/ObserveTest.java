@@ -30,7 +30,7 @@ class ObserveTest extends ConnectorTestBase {
                      io.github.twocheckout.connector.support.RunningConnector.start(java.util.Map.of("processing.enabled", "false"))) {
             String metrics = RestAssured.get(fresh.managementUrl() + "/observe/metrics").then().statusCode(200).extract().asString();
             for (String gauge : java.util.List.of("connector_notifications_waiting", "connector_notifications_parked",
-                    "connector_notifications_dead_lettered", "connector_processing_lag_seconds")) {
+                    "connector_notifications_dead_lettered", "connector_processing_lag_seconds", "connector_intake_calls_in_flight")) {
                 assertThat(value(metrics, gauge)).as(gauge).isGreaterThanOrEqualTo(0);
             }
         }
@@ -81,6 +81,9 @@ class ObserveTest extends ConnectorTestBase {
         assertThat(value(m, "connector_notifications_parked")).isGreaterThanOrEqualTo(0);
         assertThat(value(m, "connector_notifications_dead_lettered")).isGreaterThanOrEqualTo(0);
         assertThat(value(m, "connector_processing_lag_seconds")).isGreaterThanOrEqualTo(0);
+        // No call is being answered while the metrics are read, and no worker waits for one.
+        assertThat(value(m, "connector_intake_calls_in_flight")).isZero();
+        assertThat(value(m, "connector_processing_workers_yielding")).isZero();
         // The two calls above were committed: the accepted one in a commit of intake's, the rejected one apart.
         assertThat(value(m, "connector_intake_commits_total")).isGreaterThanOrEqualTo(1);
         assertThat(value(m, "connector_intake_calls_committed_total")).isGreaterThanOrEqualTo(value(m, "connector_intake_commits_total"));

@@ -3,9 +3,9 @@ package io.github.twocheckout.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.twocheckout.connector.licensing.ProcessingReport;
+import io.github.twocheckout.connector.model.ProcessingReport;
 import io.github.twocheckout.connector.protocol.InsIntake;
-import io.github.twocheckout.connector.storage.StoredNotification;
+import io.github.twocheckout.connector.model.StoredNotification;
 import io.github.twocheckout.connector.support.InsPost;
 import io.github.twocheckout.connector.support.RunningConnector;
 import java.time.Duration;

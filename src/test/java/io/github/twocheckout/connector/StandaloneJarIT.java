@@ -129,6 +129,13 @@ class StandaloneJarIT {
                 assertThat(out).contains("simulate", "--version", "/panel/");
             }
         }
+        // The README's run command: scripts/connector.sh starts the JAR with the benchmark's JVM settings.
+        Process script = new ProcessBuilder("sh", Path.of("scripts", "connector.sh").toAbsolutePath().toString(), "--version")
+                .redirectErrorStream(true).start();
+        String version = new String(script.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(script.exitValue()).as(version).isZero();
+        assertThat(version).startsWith("2Checkout license connector 0.");
     }
 
     private static ProcessBuilder jar(Path folder, int port, int managementPort) {

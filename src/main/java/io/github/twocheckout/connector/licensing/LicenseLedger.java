@@ -1,6 +1,10 @@
 package io.github.twocheckout.connector.licensing;
 
-import io.github.twocheckout.connector.storage.StoredNotification;
+import io.github.twocheckout.connector.model.LicenseAction;
+import io.github.twocheckout.connector.model.OrderLine;
+import io.github.twocheckout.connector.model.ProcessingReport;
+import io.github.twocheckout.connector.model.ProductLicense;
+import io.github.twocheckout.connector.model.StoredNotification;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;

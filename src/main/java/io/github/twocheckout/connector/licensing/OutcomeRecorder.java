@@ -1,5 +1,8 @@
 package io.github.twocheckout.connector.licensing;
 
+import io.github.twocheckout.connector.model.OrderLine;
+import io.github.twocheckout.connector.model.ProcessingReport;
+import io.github.twocheckout.connector.model.ProductLicense;
 import java.util.Map;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
@@ -13,17 +16,14 @@ public class OutcomeRecorder {
      * see the variables of the failed attempt, and it needs all three.
      */
     public ProcessingReport newReport(org.apache.camel.Exchange exchange) {
-        Integer attempts = exchange.getProperty(DEAD_LETTER_ATTEMPTS, Integer.class);
+        Integer attempts = exchange.getProperty(ProcessingReport.DEAD_LETTER_ATTEMPTS, Integer.class);
         ProcessingReport report = new ProcessingReport();
-        exchange.setProperty(DEAD_LETTER_ATTEMPTS, attempts == null ? 1 : attempts + 1);
-        exchange.setProperty(DEAD_LETTER_REPORT, report);
-        exchange.setProperty(DEAD_LETTER_NOTIFICATION, exchange.getVariable("notification"));
+        exchange.setProperty(ProcessingReport.DEAD_LETTER_ATTEMPTS, attempts == null ? 1 : attempts + 1);
+        exchange.setProperty(ProcessingReport.DEAD_LETTER_REPORT, report);
+        exchange.setProperty(ProcessingReport.DEAD_LETTER_NOTIFICATION, exchange.getVariable("notification"));
         return report;
     }
 
-    public static final String DEAD_LETTER_ATTEMPTS = "connector.processingAttempts";
-    public static final String DEAD_LETTER_REPORT = "connector.processingReport";
-    public static final String DEAD_LETTER_NOTIFICATION = "connector.processingNotification";
 
     public void record(@Variable("report") ProcessingReport report, String text) {
         report.note(text);

@@ -1,7 +1,11 @@
 package io.github.twocheckout.connector.licensing;
 
+import io.github.twocheckout.connector.model.LicenseAction;
+import io.github.twocheckout.connector.model.OrderLine;
+import io.github.twocheckout.connector.model.ProcessingReport;
+import io.github.twocheckout.connector.model.ProductLicense;
+import io.github.twocheckout.connector.model.StoredNotification;
 import io.github.twocheckout.connector.protocol.LcnMessage;
-import io.github.twocheckout.connector.storage.StoredNotification;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.Period;

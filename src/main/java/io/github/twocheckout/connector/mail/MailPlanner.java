@@ -1,8 +1,8 @@
 package io.github.twocheckout.connector.mail;
 
-import io.github.twocheckout.connector.licensing.ProcessingReport;
-import io.github.twocheckout.connector.licensing.ProductLicense;
-import io.github.twocheckout.connector.storage.StoredNotification;
+import io.github.twocheckout.connector.model.ProcessingReport;
+import io.github.twocheckout.connector.model.ProductLicense;
+import io.github.twocheckout.connector.model.StoredNotification;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -66,13 +66,13 @@ public class MailPlanner {
     /** The error email of the dead letter channel, from what the failed attempt left in exchange properties. */
     public VendorMail deadLetterMail(Exchange exchange) {
         StoredNotification notification = exchange.getProperty(
-                io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
+                io.github.twocheckout.connector.model.ProcessingReport.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
         if (notification == null) { // failed before the attempt began (claiming it)
             notification = new StoredNotification(exchange.getVariable("notificationId", Long.class), null, null, null, null, null, 0);
         }
         // After markFailed: the row has the final attempt count.
         return errorMailOf(notification,
-                exchange.getProperty(io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_REPORT, ProcessingReport.class),
+                exchange.getProperty(io.github.twocheckout.connector.model.ProcessingReport.DEAD_LETTER_REPORT, ProcessingReport.class),
                 exchange.getVariable("failureReason", String.class));
     }
 

@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.github.twocheckout.connector.storage.IntakeGroupCommit;
+import io.github.twocheckout.connector.processing.IntakePriority;
+import io.github.twocheckout.connector.processing.IntakeGroupCommit;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -14,13 +15,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * The connector's own metrics, next to Camel's on /observe/metrics: notifications by channel, message
  * type and outcome (counted as they finish), and from the database at each scrape: how many wait, how
- * long the oldest has waited (processing lag), how many are parked and how many dead-lettered.
+ * long the oldest has waited (processing lag), how many are parked and how many dead-lettered; and
+ * from memory, the calls being answered and the workers waiting for intake to calm down (so that
+ * licenses late in a burst show why).
  */
-public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategySupport implements CamelContextAware {
+public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategySupport
+        implements CamelContextAware, io.github.twocheckout.connector.model.NotificationCounter {
 
     private final JdbcTemplate jdbc;
     private CamelContext camelContext;
     private volatile MeterRegistry registry;
+    private IntakePriority intakePriority;
 
     public ConnectorMetrics(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -38,7 +43,7 @@ public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategy
         registry();
     }
 
-    /** One notification finished (or was rejected): status PROCESSED, IGNORED, PARKED, FAILED or REJECTED. */
+    @Override
     public void finished(String channel, String messageType, String status) {
         MeterRegistry r = registry();
         if (r == null) {
@@ -89,6 +94,12 @@ public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategy
                 .description("Notifications whose processing failed, awaiting a fix and a replay").register(r);
         Gauge.builder("connector_processing_lag_seconds", this, m -> m.value(LAG))
                 .description("Age of the oldest notification not yet finished").register(r);
+        if (intakePriority != null) {
+            Gauge.builder("connector_intake_calls_in_flight", intakePriority, IntakePriority::inFlight)
+                    .description("2Checkout calls being answered now").register(r);
+            Gauge.builder("connector_processing_workers_yielding", intakePriority, IntakePriority::waitingWorkers)
+                    .description("Processing workers waiting for a burst of calls to pass (processing.yield-to-intake-at)").register(r);
+        }
         // Found here rather than injected: it is built after this bean, from the store that reports to it.
         IntakeGroupCommit groupCommit = camelContext == null ? null : camelContext.getRegistry().findSingleByType(IntakeGroupCommit.class);
         if (groupCommit != null) {
@@ -97,6 +108,10 @@ public class ConnectorMetrics extends org.apache.camel.support.LifecycleStrategy
             FunctionCounter.builder("connector_intake_calls_committed", groupCommit, IntakeGroupCommit::callsCommitted)
                     .description("Acknowledged calls committed by those commits").register(r);
         }
+    }
+
+    public void setIntakePriority(IntakePriority intakePriority) {
+        this.intakePriority = intakePriority;
     }
 
     private double value(String sql) {

@@ -2,9 +2,9 @@ package io.github.twocheckout.connector.panel;
 
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
-import io.github.twocheckout.connector.licensing.ProcessingReport;
+import io.github.twocheckout.connector.model.ProcessingReport;
 import io.github.twocheckout.connector.storage.NotificationStore;
-import io.github.twocheckout.connector.storage.StoredNotification;
+import io.github.twocheckout.connector.model.StoredNotification;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;

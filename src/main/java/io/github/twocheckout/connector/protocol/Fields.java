@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.model.MalformedNotificationException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.model.MalformedNotificationException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,9 +1,10 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.model.LineSale;
+import io.github.twocheckout.connector.model.MalformedNotificationException;
+import io.github.twocheckout.connector.model.OrderLine;
 import java.util.ArrayList;
 import java.util.List;
-import io.github.twocheckout.connector.licensing.LineSale;
-import io.github.twocheckout.connector.licensing.OrderLine;
 
 /**
  * A legacy INS notification as the connector reads it. Field names are those of the INS parameter

@@ -1,6 +1,7 @@
 package io.github.twocheckout.connector.protocol;
 
-import io.github.twocheckout.connector.storage.StoredNotification;
+import io.github.twocheckout.connector.model.MalformedNotificationException;
+import io.github.twocheckout.connector.model.StoredNotification;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;

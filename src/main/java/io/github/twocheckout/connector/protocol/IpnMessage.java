@@ -1,14 +1,15 @@
 package io.github.twocheckout.connector.protocol;
 
-import io.github.twocheckout.connector.licensing.LineSale;
-import io.github.twocheckout.connector.licensing.OrderLine;
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.github.twocheckout.connector.protocol.Fields.nz;
 import static io.github.twocheckout.connector.protocol.Fields.sha256;
 import static io.github.twocheckout.connector.protocol.Fields.trim;
 import static io.github.twocheckout.connector.protocol.Fields.upper;
+
+import io.github.twocheckout.connector.model.LineSale;
+import io.github.twocheckout.connector.model.MalformedNotificationException;
+import io.github.twocheckout.connector.model.OrderLine;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An IPN (order event) as the connector reads it. Field names per 2checkout-protocols.md section 2.2;

@@ -1,6 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
-import io.github.twocheckout.connector.licensing.ProcessingReport;
+import io.github.twocheckout.connector.model.ProcessingReport;
 import java.util.List;
 import org.apache.camel.Variable;
 

@@ -1,13 +1,14 @@
 package io.github.twocheckout.connector.protocol;
 
-import io.github.twocheckout.connector.licensing.LineSale;
-import io.github.twocheckout.connector.licensing.OrderLine;
-import java.util.ArrayList;
-import java.util.List;
-
 import static io.github.twocheckout.connector.protocol.Fields.nz;
 import static io.github.twocheckout.connector.protocol.Fields.trim;
 import static io.github.twocheckout.connector.protocol.Fields.upper;
+
+import io.github.twocheckout.connector.model.LineSale;
+import io.github.twocheckout.connector.model.MalformedNotificationException;
+import io.github.twocheckout.connector.model.OrderLine;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A key-generator call ("Electronic Delivery, Dynamic list"): 2Checkout asks for the codes of an

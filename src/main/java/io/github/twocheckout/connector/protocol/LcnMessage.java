@@ -1,15 +1,15 @@
 package io.github.twocheckout.connector.protocol;
 
-import io.github.twocheckout.connector.licensing.LineSale;
-import io.github.twocheckout.connector.licensing.OrderLine;
-
-import java.time.Instant;
-import java.util.List;
-
 import static io.github.twocheckout.connector.protocol.Fields.nz;
 import static io.github.twocheckout.connector.protocol.Fields.sha256;
 import static io.github.twocheckout.connector.protocol.Fields.trim;
 import static io.github.twocheckout.connector.protocol.Fields.upper;
+
+import io.github.twocheckout.connector.model.LineSale;
+import io.github.twocheckout.connector.model.MalformedNotificationException;
+import io.github.twocheckout.connector.model.OrderLine;
+import java.time.Instant;
+import java.util.List;
 
 /**
  * An LCN (license change notification) as the connector reads it: the new state of one 2Checkout

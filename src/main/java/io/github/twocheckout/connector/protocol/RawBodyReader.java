@@ -1,5 +1,9 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.model.MalformedNotificationException;
+import io.github.twocheckout.connector.model.PayloadTooLargeException;
+import io.github.twocheckout.connector.model.RequestTimeoutException;
+import io.github.twocheckout.connector.model.UnsupportedContentTypeException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.ByteBuffer;

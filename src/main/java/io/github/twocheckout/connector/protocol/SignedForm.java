@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.model.MalformedNotificationException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,8 @@
 package io.github.twocheckout.connector.protocol;
 
-import io.github.twocheckout.connector.storage.IncomingNotification;
-import io.github.twocheckout.connector.storage.Vendor;
+import io.github.twocheckout.connector.model.IncomingNotification;
+import io.github.twocheckout.connector.model.NotificationRejectedException;
+import io.github.twocheckout.connector.model.Vendor;
 import io.github.twocheckout.connector.storage.VendorDirectory;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.protocol;
 
+import io.github.twocheckout.connector.model.NotificationRejectedException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;

@@ -1,7 +1,10 @@
 package io.github.twocheckout.connector.storage;
 
-import io.github.twocheckout.connector.licensing.ProcessingReport;
-import io.github.twocheckout.connector.protocol.NotificationRejectedException;
+import io.github.twocheckout.connector.model.IncomingNotification;
+import io.github.twocheckout.connector.model.NotificationRejectedException;
+import io.github.twocheckout.connector.model.ProcessingReport;
+import io.github.twocheckout.connector.model.StoreResult;
+import io.github.twocheckout.connector.model.StoredNotification;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,7 +41,7 @@ public class NotificationStore {
     private int leaseSeconds = 300;
     private long parkedReportSeconds = 86_400;
     private int parkRecheckSeconds = 60;
-    private io.github.twocheckout.connector.observe.ConnectorMetrics metrics;
+    private io.github.twocheckout.connector.model.NotificationCounter metrics;
 
     public NotificationStore(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -48,7 +51,7 @@ public class NotificationStore {
      * Commits a verified call as RECEIVED. A repeat (same vendor and message_id, or the same business
      * event) is not stored again: it is counted on the original row, and if that row had FAILED it is
      * put back in the queue, since 2Checkout re-sending it is a request to try again. Intake stores
-     * through {@link IntakeGroupCommit}, which inserts many calls in one commit, and this way when
+     * through processing.IntakeGroupCommit, which inserts many calls in one commit, and this way when
      * that is not running.
      */
     public StoreResult store(IncomingNotification n) {
@@ -233,7 +236,7 @@ public class NotificationStore {
     /** The intake exception behind whatever wrapped it on the way (bean invocation, expression). */
     private static Throwable intakeCause(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c.getClass().getPackageName().equals(NotificationRejectedException.class.getPackageName())) {
+            if (c instanceof io.github.twocheckout.connector.model.IntakeRejection) {
                 return c;
             }
         }
@@ -374,7 +377,7 @@ public class NotificationStore {
         long id = exchange.getVariable("notificationId", Long.class);
         // useOriginalMessage drops the redelivery headers; the handle step counts its own attempts.
         Integer attemptsThisRun = exchange.getProperty(
-                io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_ATTEMPTS, Integer.class);
+                io.github.twocheckout.connector.model.ProcessingReport.DEAD_LETTER_ATTEMPTS, Integer.class);
         int redeliveries = attemptsThisRun == null ? 0 : Math.max(0, attemptsThisRun - 1);
         // Each attempt's claim (attempts + 1) was rolled back with the attempt: count them all here.
         int attempts = redeliveries + 1;
@@ -386,7 +389,7 @@ public class NotificationStore {
                 WHERE id = ?""", clip(error), attempts, id);
         LOG.warn("notification={} status=FAILED after {} redelivery(ies): {}", id, redeliveries, error);
         StoredNotification failed = exchange.getProperty(
-                io.github.twocheckout.connector.licensing.OutcomeRecorder.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
+                io.github.twocheckout.connector.model.ProcessingReport.DEAD_LETTER_NOTIFICATION, StoredNotification.class);
         count(failed == null ? null : failed.getChannel(), failed == null ? null : failed.getMessageType(), "FAILED");
     }
 
@@ -434,7 +437,7 @@ public class NotificationStore {
         this.rejectedBodies = rejectedBodies;
     }
 
-    public void setMetrics(io.github.twocheckout.connector.observe.ConnectorMetrics metrics) {
+    public void setMetrics(io.github.twocheckout.connector.model.NotificationCounter metrics) {
         this.metrics = metrics;
     }
 

@@ -1,5 +1,6 @@
 package io.github.twocheckout.connector.storage;
 
+import io.github.twocheckout.connector.model.Vendor;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;

@@ -135,6 +135,25 @@ public final class Benchmark {
                 row("connector: key generator p50 / p99 ms", fmt(keygen.latencyMs().p50()) + " / " + fmt(keygen.latencyMs().p99()),
                         "p99 < 50 ms", keygen.latencyMs().p99() < 50);
 
+                // The same INS comparison with an independent load generator (wrk, from Debian), when installed:
+                // distinct pre-signed bodies, so that neither our simulator's client nor its signing is in the figure.
+                if (onPath("wrk")) {
+                    awaitBacklog(jdbc, Duration.ofMinutes(5));
+                    // Enough distinct orders for the connector's two runs at 2,000/s; the baseline takes repeats.
+                    Path lua = wrkScript(work, (int) (warmup.plus(phase).toSeconds() * 2_000));
+                    double[] base = wrk(baselineUrl, lua, warmup, false), conn = wrk(connectorUrl, lua, warmup, true);
+                    awaitBacklog(jdbc, Duration.ofMinutes(5));
+                    base = wrk(baselineUrl, lua, phase, false);
+                    conn = wrk(connectorUrl, lua, phase, true);
+                    awaitBacklog(jdbc, Duration.ofMinutes(5));
+                    row("wrk (32 connections, distinct pre-signed INS bodies): baseline / connector acknowledged/s, ratio",
+                            fmt(base[0]) + " / " + fmt(conn[0]) + ", " + fmt(conn[0] / base[0]), "≥ 0.6", conn[0] / base[0] >= 0.6);
+                    row("wrk: connector INS p50 / p99 ms (baseline p99)", fmt(conn[1]) + " / " + fmt(conn[2]) + " (" + fmt(base[2]) + ")",
+                            "p99 ≤ 50 ms", conn[2] <= 50);
+                } else {
+                    row("wrk (an independent load generator): not installed (apt-get install wrk), phase skipped", "-", "", null);
+                }
+
                 // End to end: orders for e2e seconds; licenses issued per second and the lag from acknowledgement.
                 long connectorCpuBefore = cpuTicks(connector.toHandle());
                 long postgresCpuBefore = postgresCpuTicks();
@@ -394,8 +413,9 @@ public final class Benchmark {
 
     private Process startJar(Path dataDir, List<String> props) throws Exception {
         Files.createDirectories(dataDir);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx128m", "-XX:+UseSerialGC", "-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
+        // Started as the README starts it: scripts/connector.sh, with its JVM settings; what the benchmark
+        // adds (ports, data folder, settings to compare) goes to the JVM through JAVA_TOOL_OPTIONS.
+        List<String> cmd = new ArrayList<>(List.of("-Dconnector.data-dir=" + dataDir.toAbsolutePath()));
         cmd.addAll(props);
         // -Dbench.connector-opts="-Dprocessing.workers=16 ...": settings to compare, passed to the connector's JVM.
         for (String opt : System.getProperty("bench.connector-opts", "").trim().split("\\s+")) {
@@ -409,13 +429,10 @@ public final class Benchmark {
             // Not with a class-data-sharing archive: JDK 17 can crash with both (class file load hook).
             cmd.add("-XX:StartFlightRecording=filename=" + Path.of(System.getProperty("bench.jfr")).toAbsolutePath() + ",settings=profile");
         }
-        cmd.add("-jar");
-        cmd.add(JAR.toAbsolutePath().toString());
         // From the project folder, as the README runs it: routes/ and config/ of the repository.
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dataDir.resolve("connector.log").toFile());
-        // As the README recommends (JVM settings): glibc's per-thread malloc arenas otherwise add tens of
-        // MB of resident memory with the connector's worker threads.
-        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+        ProcessBuilder pb = new ProcessBuilder("sh", Path.of("scripts", "connector.sh").toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("connector.log").toFile());
+        pb.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", cmd));
         return pb.start();
     }
 
@@ -503,6 +520,94 @@ public final class Benchmark {
             used += Long.parseLong(m.group(2));
         }
         return fmt(used / 1024.0) + " MB used of " + fmt(total / 1024.0) + " MB";
+    }
+
+    private static boolean onPath(String command) {
+        return java.util.Arrays.stream(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+    }
+
+    /**
+     * A wrk script that posts distinct signed INS orders of the demo vendor, each thread its own share of
+     * them (pre-signed here, one per line of a file the script reads), starting past those sent before.
+     */
+    private Path wrkScript(Path work, int count) throws Exception {
+        Path bodies = work.resolve("wrk-ins-bodies.txt");
+        io.github.twocheckout.connector.simulator.Calls calls = new io.github.twocheckout.connector.simulator.Calls(DEMO);
+        try (java.io.BufferedWriter out = Files.newBufferedWriter(bodies)) {
+            for (int i = 0; i < count; i++) {
+                io.github.twocheckout.connector.simulator.SimOrder order = new io.github.twocheckout.connector.simulator.SimOrder(
+                        io.github.twocheckout.connector.simulator.Scenario.freshRef(), List.of(PRODUCTS.get(i % PRODUCTS.size())),
+                        io.github.twocheckout.connector.simulator.SimCustomer.sample(), "EUR", Instant.now(), false);
+                out.write(calls.ins(order, "ORDER_CREATED", Instant.now(),
+                        new io.github.twocheckout.connector.simulator.Calls.InsOptions("pass", null, null, null)).body());
+                out.newLine();
+            }
+        }
+        Path lua = work.resolve("wrk-ins.lua");
+        Files.writeString(lua, """
+                local bodies = {}
+                for line in io.lines("%s") do bodies[#bodies + 1] = line end
+                local threads, counter = {}, 0
+                function setup(thread)
+                  counter = counter + 1
+                  thread:set("id", counter)
+                  table.insert(threads, thread)
+                end
+                function init(args)
+                  step = tonumber(os.getenv("WRK_THREADS") or "2")
+                  next_body = id + step * tonumber(os.getenv("WRK_OFFSET") or "0")
+                end
+                function request()
+                  local body = bodies[((next_body - 1) %% #bodies) + 1]
+                  next_body = next_body + step
+                  return wrk.format("POST", "/2co/ins", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+                end
+                """.formatted(bodies.toAbsolutePath()));
+        return lua;
+    }
+
+    private int wrkSent;
+
+    /**
+     * One wrk run: requests/s, p50 and p99 in ms. A run with distinct bodies starts past those the distinct
+     * runs before it sent; the baseline (no unique key) starts at the first.
+     */
+    private double[] wrk(String url, Path lua, Duration length, boolean distinct) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + length.toSeconds() + "s", "--latency", "-s", lua.toString(), url)
+                .redirectErrorStream(true);
+        pb.environment().put("WRK_THREADS", "2");
+        pb.environment().put("WRK_OFFSET", String.valueOf(distinct ? wrkSent / 2 : 0));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        java.util.regex.Matcher rps = java.util.regex.Pattern.compile("Requests/sec:\\s+([\\d.]+)").matcher(out);
+        java.util.regex.Matcher total = java.util.regex.Pattern.compile("(\\d+) requests in").matcher(out);
+        java.util.regex.Matcher errors = java.util.regex.Pattern.compile("Non-2xx or 3xx responses: (\\d+)").matcher(out);
+        if (!rps.find() || !total.find()) {
+            throw new IllegalStateException("wrk said: " + out);
+        }
+        if (errors.find()) {
+            throw new IllegalStateException("wrk: " + errors.group(1) + " calls not acknowledged (2xx): " + out);
+        }
+        if (distinct) {
+            wrkSent += Integer.parseInt(total.group(1));
+        }
+        return new double[] {Double.parseDouble(rps.group(1)), percentileMs(out, "50%"), percentileMs(out, "99%")};
+    }
+
+    private static double percentileMs(String wrkOutput, String percentile) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s" + java.util.regex.Pattern.quote(percentile)
+                + "\\s+([\\d.]+)(us|ms|s)").matcher(wrkOutput);
+        if (!m.find()) {
+            return Double.NaN;
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
     }
 
     private static String latency(LoadSummary s) {

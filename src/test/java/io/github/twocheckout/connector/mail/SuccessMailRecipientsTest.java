@@ -2,11 +2,11 @@ package io.github.twocheckout.connector.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.twocheckout.connector.licensing.LineSale;
-import io.github.twocheckout.connector.licensing.OrderLine;
-import io.github.twocheckout.connector.licensing.ProcessingReport;
-import io.github.twocheckout.connector.licensing.ProductLicense;
-import io.github.twocheckout.connector.storage.StoredNotification;
+import io.github.twocheckout.connector.model.LineSale;
+import io.github.twocheckout.connector.model.OrderLine;
+import io.github.twocheckout.connector.model.ProcessingReport;
+import io.github.twocheckout.connector.model.ProductLicense;
+import io.github.twocheckout.connector.model.StoredNotification;
 import io.github.twocheckout.connector.support.ConnectorTestBase;
 import java.util.HashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.github.twocheckout.connector.protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.twocheckout.connector.model.MalformedNotificationException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,7 @@ package io.github.twocheckout.connector.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.twocheckout.connector.model.MalformedNotificationException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;

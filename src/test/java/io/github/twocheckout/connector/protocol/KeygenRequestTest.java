@@ -3,7 +3,8 @@ package io.github.twocheckout.connector.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.twocheckout.connector.licensing.OrderLine;
+import io.github.twocheckout.connector.model.MalformedNotificationException;
+import io.github.twocheckout.connector.model.OrderLine;
 import org.junit.jupiter.api.Test;
 
 /** Reading a key-generator call through the configurable field names. */

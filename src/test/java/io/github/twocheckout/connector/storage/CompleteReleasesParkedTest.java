@@ -2,9 +2,10 @@ package io.github.twocheckout.connector.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.twocheckout.connector.licensing.OrderLine;
-import io.github.twocheckout.connector.licensing.ProcessingReport;
-import io.github.twocheckout.connector.licensing.ProductLicense;
+import io.github.twocheckout.connector.model.OrderLine;
+import io.github.twocheckout.connector.model.ProcessingReport;
+import io.github.twocheckout.connector.model.ProductLicense;
+import io.github.twocheckout.connector.model.StoredNotification;
 import io.github.twocheckout.connector.support.ConnectorTestBase;
 import java.util.HashMap;
 import java.util.List;

@@ -1,10 +1,10 @@
-package io.github.twocheckout.connector.protocol;
+package io.github.twocheckout.connector.model;
 
 /**
  * The call is readable but not trusted (unknown vendor, wrong hash): answered 403 and recorded with
  * the reason. The reason names fields and algorithms, never a secret.
  */
-public class NotificationRejectedException extends RuntimeException {
+public class NotificationRejectedException extends IntakeRejection {
     private final Long vendorId;
     private final String diagnostics;
 

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.licensing;
+package io.github.twocheckout.connector.model;
 
 import java.time.Period;
 import java.util.Locale;

@@ -1,7 +1,7 @@
-package io.github.twocheckout.connector.protocol;
+package io.github.twocheckout.connector.model;
 
 /** The call cannot be read as a notification (broken encoding, missing fields): answered 400. */
-public class MalformedNotificationException extends RuntimeException {
+public class MalformedNotificationException extends IntakeRejection {
     public MalformedNotificationException(String message) {
         super(message);
     }

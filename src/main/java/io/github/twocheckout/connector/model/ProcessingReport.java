@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.licensing;
+package io.github.twocheckout.connector.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +11,11 @@ import java.util.Map;
  * One instance per processing run, shared by the split sub-exchanges of that run.
  */
 public class ProcessingReport {
+    /** Exchange properties of a processing attempt, for the dead letter channel (see OutcomeRecorder.newReport). */
+    public static final String DEAD_LETTER_ATTEMPTS = "connector.processingAttempts";
+    public static final String DEAD_LETTER_REPORT = "connector.processingReport";
+    public static final String DEAD_LETTER_NOTIFICATION = "connector.processingNotification";
+
 
     /** Codes issued for one connector in this run, for its success email. */
     public static final class Issued {

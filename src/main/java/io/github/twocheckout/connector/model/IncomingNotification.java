@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.model;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.model;
 
 /**
  * The outcome of storing a verified call: the row id, whether it was a repeat of a stored one, and

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.licensing;
+package io.github.twocheckout.connector.model;
 
 import java.util.Set;
 
@@ -28,11 +28,11 @@ public enum LicenseAction {
     LCN_ACTIVATE("REACTIVATED", "ACTIVE", "subscription active", Set.of(), true, false);
 
     /** Reasons of holds that come from the subscription itself, and that later subscription changes may lift. */
-    static final Set<String> SUBSCRIPTION_HOLDS = Set.of("subscription disabled", "subscription expired",
+    public static final Set<String> SUBSCRIPTION_HOLDS = Set.of("subscription disabled", "subscription expired",
             "subscription past due", "renewal payment failed");
 
     /** True when this action may move a license out of its current status (and reason). */
-    boolean appliesTo(String status, Object statusReason) {
+    public boolean appliesTo(String status, Object statusReason) {
         if (targetStatus == null) {
             return false;
         }
@@ -48,12 +48,12 @@ public enum LicenseAction {
         };
     }
 
-    final String event;
-    final String targetStatus;
-    final String reason;
-    final Set<String> from;
-    final boolean parkWhenMissing;
-    final boolean stopsRenewing;
+    public final String event;
+    public final String targetStatus;
+    public final String reason;
+    public final Set<String> from;
+    public final boolean parkWhenMissing;
+    public final boolean stopsRenewing;
 
     LicenseAction(String event, String targetStatus, String reason, Set<String> from, boolean parkWhenMissing,
                   boolean stopsRenewing) {

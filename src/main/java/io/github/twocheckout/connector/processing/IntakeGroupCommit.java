@@ -1,5 +1,8 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.processing;
 
+import io.github.twocheckout.connector.model.IncomingNotification;
+import io.github.twocheckout.connector.model.StoreResult;
+import io.github.twocheckout.connector.storage.NotificationStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;

@@ -1,7 +1,7 @@
-package io.github.twocheckout.connector.protocol;
+package io.github.twocheckout.connector.model;
 
 /** A 2Checkout endpoint called with a method it does not take: answered 405 and recorded like any rejection. */
-public class MethodNotAllowedException extends RuntimeException {
+public class MethodNotAllowedException extends IntakeRejection {
     public MethodNotAllowedException(String method) {
         super("method " + method + " not allowed: 2Checkout posts");
     }

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.model;
 
 /** A notification claimed for processing. Getters so that routes can read it with simple expressions. */
 public final class StoredNotification {

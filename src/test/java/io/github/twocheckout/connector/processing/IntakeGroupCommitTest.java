@@ -1,8 +1,11 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.twocheckout.connector.model.IncomingNotification;
+import io.github.twocheckout.connector.model.StoreResult;
+import io.github.twocheckout.connector.storage.NotificationStore;
 import io.github.twocheckout.connector.support.ConnectorTestBase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

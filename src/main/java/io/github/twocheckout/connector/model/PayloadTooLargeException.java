@@ -1,7 +1,7 @@
-package io.github.twocheckout.connector.protocol;
+package io.github.twocheckout.connector.model;
 
 /** The body is over the configured limit: answered 413. */
-public class PayloadTooLargeException extends RuntimeException {
+public class PayloadTooLargeException extends IntakeRejection {
     public PayloadTooLargeException(long limit) {
         super("body larger than " + limit + " bytes");
     }

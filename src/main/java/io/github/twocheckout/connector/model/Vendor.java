@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.model;
 
 /** A vendor row with the secrets needed to verify its calls. Never serialised or logged. */
 public record Vendor(long id, String code, String name, String contactEmail,

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.processing;
 
 import org.apache.camel.NamedNode;
 import org.apache.camel.Processor;

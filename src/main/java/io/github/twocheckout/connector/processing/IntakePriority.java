@@ -1,0 +1,130 @@
+package io.github.twocheckout.connector.processing;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.spi.RoutePolicy;
+
+/**
+ * Answering 2Checkout before processing what it sent, when both want the same cores. The route policy
+ * of the 2Checkout endpoints' routes (routePolicy: intakePriority): it counts the calls they are
+ * answering. Its other half, {@link YieldToIntake}, is the route policy of a processing lot: before a
+ * lot begins, its worker waits while {@code yieldAt} or more calls are in flight, and until that has not
+ * been so for {@code calmMillis}. What waits is already committed (RECEIVED), so nothing is at risk: a
+ * burst is acknowledged at about the pace of intake alone, and its licenses follow when the burst ends.
+ * The key generator's own work is part of its call, so its answers keep their pace too.
+ *
+ * <p>The calm period is what makes the priority hold: on two saturated cores the count dips below the
+ * mark for moments all the time (a call queued for a core is not in a route yet), and workers let in at
+ * each dip take half the machine; with 20 ms of calm asked for, intake keeps it.
+ *
+ * <p>A worker waits at most {@code maxYieldMillis} per lot, then goes on anyway: under intake that never
+ * lets up, processing goes on at a trickle rather than not at all. {@code yieldAt} 0 turns it off.
+ *
+ * <p>A plain RoutePolicy, not a service: Camel skips the begin and done calls of a policy service that
+ * is not running, and one route stopping would stop the policy shared by all four, so that a call
+ * begun before counted for ever.
+ */
+public class IntakePriority implements RoutePolicy {
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger waiting = new AtomicInteger();
+    private int yieldAt = 8;
+    private long maxYieldMillis = 1000;
+    private long calmNanos = TimeUnit.MILLISECONDS.toNanos(20);
+    /** When a call last began with the count at or above the mark (long ago at start). */
+    private volatile long lastBusy = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+
+    @Override
+    public void onInit(Route route) {
+    }
+
+    @Override
+    public void onRemove(Route route) {
+    }
+
+    @Override
+    public void onStart(Route route) {
+    }
+
+    @Override
+    public void onStop(Route route) {
+    }
+
+    @Override
+    public void onSuspend(Route route) {
+    }
+
+    @Override
+    public void onResume(Route route) {
+    }
+
+    @Override
+    public void onExchangeBegin(Route route, Exchange exchange) {
+        if (inFlight.incrementAndGet() >= yieldAt && yieldAt > 0) {
+            lastBusy = System.nanoTime();
+        }
+    }
+
+    @Override
+    public void onExchangeDone(Route route, Exchange exchange) {
+        inFlight.decrementAndGet();
+    }
+
+    /**
+     * Returns once intake has been calm (true), or after the longest wait (false): a worker let in that
+     * way takes one notification, not a lot, so that under intake that never lets up processing stays a
+     * trickle (a lot would take the cores from the calls for its whole length).
+     */
+    public boolean awaitTurn() throws InterruptedException {
+        if (quietFor() >= calmNanos) {
+            return true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(maxYieldMillis);
+        waiting.incrementAndGet();
+        try {
+            long quiet;
+            while ((quiet = quietFor()) < calmNanos) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, calmNanos - quiet));
+            }
+            return true;
+        } finally {
+            waiting.decrementAndGet();
+        }
+    }
+
+    /** How long intake has been below the mark: 0 while it is at or above it. */
+    private long quietFor() {
+        if (yieldAt <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return inFlight.get() >= yieldAt ? 0 : System.nanoTime() - lastBusy;
+    }
+
+    /** Calls the endpoints are answering now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Workers waiting for intake to have room now. */
+    public int waitingWorkers() {
+        return waiting.get();
+    }
+
+    public void setYieldAt(int yieldAt) {
+        this.yieldAt = yieldAt;
+    }
+
+    public void setMaxYieldMillis(long maxYieldMillis) {
+        this.maxYieldMillis = maxYieldMillis;
+    }
+
+    public void setCalmMillis(long calmMillis) {
+        this.calmNanos = TimeUnit.MILLISECONDS.toNanos(calmMillis);
+    }
+}
