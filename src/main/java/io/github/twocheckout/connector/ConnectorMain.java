@@ -82,7 +82,7 @@ public final class ConnectorMain {
             if (url.isEmpty() && !dataDir.contains("{{") && port.matches("\\d+")) {
                 // Refused at once, in one line, when another connector runs on this data folder.
                 io.github.twocheckout.connector.storage.DataFolderLock.acquire(Path.of(dataDir));
-                io.github.twocheckout.connector.storage.ConnectorDataSource.startEarly(dataDir, Integer.parseInt(port));
+                io.github.twocheckout.connector.storage.EmbeddedDatabase.startEarly(dataDir, Integer.parseInt(port));
             }
         } catch (IllegalStateException e) {
             throw e;

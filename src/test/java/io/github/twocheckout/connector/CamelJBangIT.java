@@ -3,7 +3,7 @@ package io.github.twocheckout.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.twocheckout.connector.storage.ConnectorDataSource;
+import io.github.twocheckout.connector.storage.EmbeddedDatabase;
 import io.github.twocheckout.connector.support.InsPost;
 import io.github.twocheckout.connector.support.LaunchedConnector;
 import io.github.twocheckout.connector.support.SharedInfrastructure;
@@ -85,7 +85,7 @@ class CamelJBangIT {
                     .until(() -> licenseCodes(jdbcUrl, order.saleId()).size() == 1);
             String code = licenseCodes(jdbcUrl, order.saleId()).get(0);
             // The same PostgreSQL major version as the JAR's: the two may run on the same ./data folder.
-            assertThat(serverMajor(jdbcUrl)).isEqualTo(Integer.parseInt(ConnectorDataSource.EMBEDDED_MAJOR));
+            assertThat(serverMajor(jdbcUrl)).isEqualTo(Integer.parseInt(EmbeddedDatabase.EMBEDDED_MAJOR));
             assertThat(code).startsWith("DEMO-");
             HttpResponse<String> licenses = camel.get("http://127.0.0.1:" + port + "/api/licenses?order=" + order.saleId(), "camel-run-api-token");
             assertThat(licenses.statusCode()).isEqualTo(200);

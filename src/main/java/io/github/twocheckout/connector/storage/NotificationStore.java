@@ -187,7 +187,7 @@ public class NotificationStore {
             jdbc.update("""
                     UPDATE notification SET status = 'FAILED', last_error = ?, http_status = ?, lease_until = NULL,
                            processed_at = now(), updated_at = now()
-                    WHERE id = ?""", clip(error), exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class),
+                    WHERE id = ?""", clip(error), exchange.getVariable("httpStatus", Integer.class),
                     n.getId());
         } catch (RuntimeException e) {
             LOG.warn("Could not record the failure of notification {} ({}): {}", n.getId(), error, e.getMessage());

@@ -46,6 +46,12 @@ class ClaimLotTest extends ConnectorTestBase {
     }
 
     @Test
+    void aTransactionLeftHangingGivesItsRowsUpAfterTheLease() {
+        // Every pooled connection ends a transaction idle for processing.lease-seconds (5 s in the test profile).
+        assertThat(connector.jdbc().queryForObject("SHOW idle_in_transaction_session_timeout", String.class)).isEqualTo("5s");
+    }
+
+    @Test
     void twoClaimsAtOnceTakeDifferentRows() throws Exception {
         // The connector's own workers would take the committed rows first.
         connector.context().getRouteController().stopRoute("notification-process");

@@ -18,7 +18,7 @@ class EmbeddedVersionTest extends ConnectorTestBase {
     @Test
     void theRunningEmbeddedServerIsTheMajorVersionTheGuardExpects() {
         Integer versionNum = connector.jdbc().queryForObject("SELECT current_setting('server_version_num')::int", Integer.class);
-        assertThat(String.valueOf(versionNum / 10000)).isEqualTo(ConnectorDataSource.EMBEDDED_MAJOR);
+        assertThat(String.valueOf(versionNum / 10000)).isEqualTo(EmbeddedDatabase.EMBEDDED_MAJOR);
     }
 
     @Test
@@ -26,10 +26,10 @@ class EmbeddedVersionTest extends ConnectorTestBase {
         Files.writeString(dir.resolve("PG_VERSION"), "9.6\n");
         Files.writeString(dir.resolve("postgresql.conf"), "# old\n");
 
-        assertThatThrownBy(() -> ConnectorDataSource.requireEmbeddedVersion(dir))
+        assertThatThrownBy(() -> EmbeddedDatabase.requireEmbeddedVersion(dir))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("created by PostgreSQL 9.6")
-                .hasMessageContaining("embeds PostgreSQL " + ConnectorDataSource.EMBEDDED_MAJOR)
+                .hasMessageContaining("embeds PostgreSQL " + EmbeddedDatabase.EMBEDDED_MAJOR)
                 .hasMessageContaining("db.url");
         assertThat(Files.readString(dir.resolve("PG_VERSION"))).isEqualTo("9.6\n");
         assertThat(Files.readString(dir.resolve("postgresql.conf"))).isEqualTo("# old\n");
@@ -37,8 +37,8 @@ class EmbeddedVersionTest extends ConnectorTestBase {
 
     @Test
     void aNewOrCurrentDataDirectoryPasses(@TempDir Path dir) throws Exception {
-        ConnectorDataSource.requireEmbeddedVersion(dir);
-        Files.writeString(dir.resolve("PG_VERSION"), ConnectorDataSource.EMBEDDED_MAJOR + "\n");
-        ConnectorDataSource.requireEmbeddedVersion(dir);
+        EmbeddedDatabase.requireEmbeddedVersion(dir);
+        Files.writeString(dir.resolve("PG_VERSION"), EmbeddedDatabase.EMBEDDED_MAJOR + "\n");
+        EmbeddedDatabase.requireEmbeddedVersion(dir);
     }
 }

