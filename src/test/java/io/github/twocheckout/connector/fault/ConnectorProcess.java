@@ -1,5 +1,7 @@
 package io.github.twocheckout.connector.fault;
 
+import io.github.twocheckout.connector.ConnectorMain;
+
 import io.github.twocheckout.connector.support.RunningConnector;
 import io.github.twocheckout.connector.support.SharedInfrastructure;
 import java.io.File;

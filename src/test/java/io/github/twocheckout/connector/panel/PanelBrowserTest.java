@@ -1,4 +1,6 @@
-package io.github.twocheckout.connector;
+package io.github.twocheckout.connector.panel;
+
+import io.github.twocheckout.connector.reports.OrderFactsTest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,6 +1,6 @@
-package io.github.twocheckout.connector;
+package io.github.twocheckout.connector.reports;
 
-import static io.github.twocheckout.connector.OrderFactsTest.line;
+import static io.github.twocheckout.connector.reports.OrderFactsTest.line;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.twocheckout.connector.support.ConnectorTestBase;

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector;
+package io.github.twocheckout.connector.reports;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
  * currencies posted, once whatever the retries and replays, and refunds and chargebacks as negative
  * facts against the line they reverse.
  */
-class OrderFactsTest extends ConnectorTestBase {
+public class OrderFactsTest extends ConnectorTestBase {
 
     /** Adds one product line with its prices to every IPN_* array. */
-    static SignedPost line(SignedPost ipn, String pid, String pcode, String name, int qty, String price, String discount,
+    public static SignedPost line(SignedPost ipn, String pid, String pcode, String name, int qty, String price, String discount,
                            String vat, String total, String licenseRef, String licenseType, String exp) {
         ipn.add("IPN_PID[]", pid).add("IPN_PNAME[]", name).add("IPN_PCODE[]", pcode).add("IPN_QTY[]", String.valueOf(qty))
                 .add("IPN_PRICE[]", price).add("IPN_DISCOUNT[]", discount).add("IPN_VAT[]", vat).add("IPN_VAT_RATE[]", "19")

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector;
+package io.github.twocheckout.connector.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
