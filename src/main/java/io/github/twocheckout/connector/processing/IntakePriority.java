@@ -4,7 +4,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
-import org.apache.camel.spi.RoutePolicy;
 
 /**
  * Answering 2Checkout before processing what it sent, when both want the same cores. The route policy
@@ -22,11 +21,9 @@ import org.apache.camel.spi.RoutePolicy;
  * <p>A worker waits at most {@code maxYieldMillis} per lot, then goes on anyway: under intake that never
  * lets up, processing goes on at a trickle rather than not at all. {@code yieldAt} 0 turns it off.
  *
- * <p>A plain RoutePolicy, not a service: Camel skips the begin and done calls of a policy service that
- * is not running, and one route stopping would stop the policy shared by all four, so that a call
- * begun before counted for ever.
+ * <p>Not a service (see {@link PlainRoutePolicy}): it is shared by the four endpoints' routes.
  */
-public class IntakePriority implements RoutePolicy {
+public class IntakePriority extends PlainRoutePolicy {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -35,30 +32,6 @@ public class IntakePriority implements RoutePolicy {
     private long calmNanos = TimeUnit.MILLISECONDS.toNanos(20);
     /** When a call last began with the count at or above the mark (long ago at start). */
     private volatile long lastBusy = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
-
-    @Override
-    public void onInit(Route route) {
-    }
-
-    @Override
-    public void onRemove(Route route) {
-    }
-
-    @Override
-    public void onStart(Route route) {
-    }
-
-    @Override
-    public void onStop(Route route) {
-    }
-
-    @Override
-    public void onSuspend(Route route) {
-    }
-
-    @Override
-    public void onResume(Route route) {
-    }
 
     @Override
     public void onExchangeBegin(Route route, Exchange exchange) {
