@@ -12,8 +12,8 @@ public class OutcomeRecorder {
 
     /**
      * A fresh report for one processing attempt. The attempt count, the report and the notification
-     * are also kept as exchange properties: the dead letter channel (useOriginalMessage) does not
-     * see the variables of the failed attempt, and it needs all three.
+     * are also kept as exchange properties, where the dead-letter route reads them once the attempts
+     * are over (the redelivery headers are gone by then).
      */
     public ProcessingReport newReport(org.apache.camel.Exchange exchange) {
         Integer attempts = exchange.getProperty(ProcessingReport.DEAD_LETTER_ATTEMPTS, Integer.class);

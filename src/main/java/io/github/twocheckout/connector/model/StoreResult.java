@@ -2,7 +2,7 @@ package io.github.twocheckout.connector.model;
 
 /**
  * The outcome of storing a verified call: the row id, whether it was a repeat of a stored one, and
- * whether that row should be (re)queued for processing (new, or a repeat of one that had failed).
+ * whether that row now waits for processing (new, or a repeat of one that had failed, put back).
  */
 public final class StoreResult {
     private final long notificationId;

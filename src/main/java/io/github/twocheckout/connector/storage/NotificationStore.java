@@ -375,7 +375,7 @@ public class NotificationStore {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         // Set by notification-alone; the dead letter's message is not the one it was given, but the wake-up's.
         long id = exchange.getVariable("notificationId", Long.class);
-        // useOriginalMessage drops the redelivery headers; the handle step counts its own attempts.
+        // The redelivery headers are gone by now; the handle step counts its own attempts.
         Integer attemptsThisRun = exchange.getProperty(
                 io.github.twocheckout.connector.model.ProcessingReport.DEAD_LETTER_ATTEMPTS, Integer.class);
         int redeliveries = attemptsThisRun == null ? 0 : Math.max(0, attemptsThisRun - 1);
