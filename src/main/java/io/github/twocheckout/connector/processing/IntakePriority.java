@@ -2,28 +2,29 @@ package io.github.twocheckout.connector.processing;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.Exchange;
-import org.apache.camel.Route;
 
 /**
- * Answering 2Checkout before processing what it sent, when both want the same cores. The route policy
- * of the 2Checkout endpoints' routes (routePolicy: intakePriority): it counts the calls they are
- * answering. Its other half, {@link YieldToIntake}, is the route policy of a processing lot: before a
+ * Answering 2Checkout before processing what it sent, when both want the same cores. It counts the calls
+ * to the 2Checkout endpoints from the moment each request comes in until it is answered
+ * ({@link io.github.twocheckout.connector.protocol.IntakeBodyCollector} tells it, for every call, on the
+ * event loop). Its other half, {@link YieldToIntake}, is the route policy of a processing lot: before a
  * lot begins, its worker waits while {@code yieldAt} or more calls are in flight, and until that has not
  * been so for {@code calmMillis}. What waits is already committed (RECEIVED), so nothing is at risk: a
  * burst is acknowledged at about the pace of intake alone, and its licenses follow when the burst ends.
  * The key generator's own work is part of its call, so its answers keep their pace too.
  *
- * <p>The calm period is what makes the priority hold: on two saturated cores the count dips below the
- * mark for moments all the time (a call queued for a core is not in a route yet), and workers let in at
- * each dip take half the machine; with 20 ms of calm asked for, intake keeps it.
+ * <p>Counted from the request's arrival, not from the route's start: on two saturated cores most of a
+ * call's time is spent before its route runs (read, queued for a worker thread), and counted in the
+ * routes only, the calls of 32 busy connections were 0 to 7 at any moment, below the mark, so that
+ * processing was let in throughout a burst.
+ *
+ * <p>The calm period is what makes the priority hold: the count dips below the mark for moments all the
+ * time, and workers let in at each dip take half the machine; with 20 ms of calm asked for, intake keeps it.
  *
  * <p>A worker waits at most {@code maxYieldMillis} per lot, then goes on anyway: under intake that never
  * lets up, processing goes on at a trickle rather than not at all. {@code yieldAt} 0 turns it off.
- *
- * <p>Not a service (see {@link PlainRoutePolicy}): it is shared by the four endpoints' routes.
  */
-public class IntakePriority extends PlainRoutePolicy {
+public class IntakePriority {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
@@ -33,15 +34,15 @@ public class IntakePriority extends PlainRoutePolicy {
     /** When a call last began with the count at or above the mark (long ago at start). */
     private volatile long lastBusy = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
-    @Override
-    public void onExchangeBegin(Route route, Exchange exchange) {
+    /** A call to a 2Checkout endpoint arrived (IntakeBodyCollector, as its request comes in). */
+    public void callBegan() {
         if (inFlight.incrementAndGet() >= yieldAt && yieldAt > 0) {
             lastBusy = System.nanoTime();
         }
     }
 
-    @Override
-    public void onExchangeDone(Route route, Exchange exchange) {
+    /** ... and was answered, or its connection went. */
+    public void callEnded() {
         inFlight.decrementAndGet();
     }
 

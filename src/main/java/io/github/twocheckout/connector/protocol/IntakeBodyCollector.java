@@ -38,6 +38,7 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
     private static final Set<String> PATHS = Set.of("/2co/ins", "/2co/ipn", "/2co/lcn", "/2co/keygen");
 
     private long timeoutMillis = 5000;
+    private io.github.twocheckout.connector.processing.IntakePriority intakePriority;
     private long maxBytes = 64 * 1024;
 
     @Override
@@ -63,6 +64,11 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
             ctx.response().setStatusCode(404).putHeader("Content-Type", "text/plain; charset=UTF-8")
                     .end("no such endpoint: 2Checkout's URLs are /2co/ins, /2co/ipn, /2co/lcn and /2co/keygen");
             return;
+        }
+        if (request.method() == HttpMethod.POST && intakePriority != null) {
+            // A call in flight from now until it is answered: processing yields to intake meanwhile.
+            intakePriority.callBegan();
+            ctx.addEndHandler(done -> intakePriority.callEnded());
         }
         if (request.method() != HttpMethod.POST || request.version() == io.vertx.core.http.HttpVersion.HTTP_2) {
             // HTTP/2 (h2c, which 2Checkout does not use): the consumer pauses the request, which HTTP/2 refuses
@@ -138,5 +144,9 @@ public class IntakeBodyCollector extends LifecycleStrategySupport {
 
     public void setMaxBytes(long maxBytes) {
         this.maxBytes = maxBytes;
+    }
+
+    public void setIntakePriority(io.github.twocheckout.connector.processing.IntakePriority intakePriority) {
+        this.intakePriority = intakePriority;
     }
 }

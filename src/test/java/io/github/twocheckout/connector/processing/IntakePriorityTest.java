@@ -65,9 +65,6 @@ class IntakePriorityTest {
     void everyEndpointCountsItsCallsWhileAnsweringAndNoLonger() throws Exception {
         try (RunningConnector c = RunningConnector.start()) {
             IntakePriority priority = priority(c);
-            for (String route : List.of("ins-receive", "ipn-receive", "lcn-receive", "keygen-receive")) {
-                assertThat(c.context().getRoute(route).getRoutePolicyList()).as(route).contains(priority);
-            }
             assertThat(c.context().getRoute("notification-lot").getRoutePolicyList()).filteredOn(p -> p instanceof io.github.twocheckout.connector.processing.YieldToIntake).singleElement()
                     .isInstanceOf(io.github.twocheckout.connector.processing.YieldToIntake.class);
             // Answered, rejected, and an unknown message type: each call leaves the count as it found it.
@@ -93,17 +90,17 @@ class IntakePriorityTest {
         priority.setCalmMillis(200);
         priority.setMaxYieldMillis(60_000);
         // Below the mark: no wait at all.
-        priority.onExchangeBegin(null, null);
+        priority.callBegan();
         assertThat(CompletableFuture.runAsync(() -> awaitTurn(priority))).succeedsWithin(PATIENCE);
         // At the mark, then back below it: the worker waits on, for the calm period from that moment.
-        priority.onExchangeBegin(null, null);
+        priority.callBegan();
         long busy = System.nanoTime();
         CompletableFuture<Void> worker = CompletableFuture.runAsync(() -> awaitTurn(priority));
         await().atMost(PATIENCE).until(() -> priority.waitingWorkers() == 1);
-        priority.onExchangeDone(null, null);
+        priority.callEnded();
         assertThat(worker).succeedsWithin(PATIENCE);
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - busy)).isGreaterThanOrEqualTo(200);
-        priority.onExchangeDone(null, null);
+        priority.callEnded();
         assertThat(priority.inFlight()).isZero();
     }
 
