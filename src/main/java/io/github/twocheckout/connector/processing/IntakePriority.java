@@ -18,8 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * routes only, the calls of 32 busy connections were 0 to 7 at any moment, below the mark, so that
  * processing was let in throughout a burst.
  *
- * <p>The calm period is what makes the priority hold: the count dips below the mark for moments all the
- * time, and workers let in at each dip take half the machine; with 20 ms of calm asked for, intake keeps it.
+ * <p>The calm period is what makes the priority hold: under a burst the count dips below the mark for
+ * moments all the time (the callers themselves wait for the cores), and workers let in at each dip take
+ * half the machine. It is counted from the moment the count was last at the mark, arriving or leaving:
+ * counted from the last arrival only, a count that stayed high while no call came in read as calm the
+ * moment it dipped. 100 ms of calm holds a burst of 32 connections (20 ms did not, docs/benchmarks.md).
  *
  * <p>A worker waits at most {@code maxYieldMillis} per lot, then goes on anyway: under intake that never
  * lets up, processing goes on at a trickle rather than not at all. {@code yieldAt} 0 turns it off.
@@ -30,8 +33,8 @@ public class IntakePriority {
     private final AtomicInteger waiting = new AtomicInteger();
     private int yieldAt = 8;
     private long maxYieldMillis = 1000;
-    private long calmNanos = TimeUnit.MILLISECONDS.toNanos(20);
-    /** When a call last began with the count at or above the mark (long ago at start). */
+    private long calmNanos = TimeUnit.MILLISECONDS.toNanos(100);
+    /** When the count was last at or above the mark (long ago at start). */
     private volatile long lastBusy = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     /** A call to a 2Checkout endpoint arrived (IntakeBodyCollector, as its request comes in). */
@@ -43,7 +46,9 @@ public class IntakePriority {
 
     /** ... and was answered, or its connection went. */
     public void callEnded() {
-        inFlight.decrementAndGet();
+        if (inFlight.getAndDecrement() >= yieldAt && yieldAt > 0) {
+            lastBusy = System.nanoTime();
+        }
     }
 
     /**
