@@ -22,6 +22,10 @@ public final class ConnectorMain {
             io.github.twocheckout.connector.simulator.SimulatorCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && args[0].equals("verify-license")) {
+            io.github.twocheckout.connector.licensing.VerifyLicenseCli.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.print(usage());
             return;
@@ -53,6 +57,9 @@ public final class ConnectorMain {
                                                                          folder when present, else the JAR's own)
                   java -jar twocheckout-license-connector.jar simulate   play 2Checkout against a running connector
                                                                          (simulate --help for its commands)
+                  java -jar twocheckout-license-connector.jar verify-license FILE --public-key KEY
+                                                                         check a license document offline, as an
+                                                                         application does (verify-license --help)
                   java -jar twocheckout-license-connector.jar --version  print the version
                   java -jar twocheckout-license-connector.jar --help     print this
 

@@ -80,6 +80,9 @@ public class LicenseAdmin {
                        n.channel, n.message_type
                 FROM license_event e LEFT JOIN notification n ON n.id = e.notification_id
                 WHERE e.license_id = ? ORDER BY e.id""", id));
+        license.put("activations", jdbc.queryForList("""
+                SELECT id, fingerprint, machine_name, client_address, first_seen_at, last_seen_at, released_at, released_by
+                FROM license_activation WHERE license_id = ? ORDER BY released_at IS NOT NULL, first_seen_at""", id));
         return license;
     }
 

@@ -87,7 +87,7 @@ public record Scenario(String name, SimVendor vendor, String apiToken, SimOrder 
     private static Step step(Map<String, Object> s, String where) {
         String channel = null;
         Map<String, Object> send = Map.of();
-        for (String ch : List.of("ins", "ipn", "lcn", "keygen")) {
+        for (String ch : List.of("ins", "ipn", "lcn", "keygen", "app")) {
             if (s.containsKey(ch)) {
                 if (channel != null) {
                     throw new IllegalArgumentException(where + ": one channel per step (" + channel + " and " + ch + ")");
@@ -100,12 +100,13 @@ public record Scenario(String name, SimVendor vendor, String apiToken, SimOrder 
                             case "ins" -> "type";
                             case "ipn" -> "status";
                             case "lcn" -> "state";
+                            case "app" -> "action";
                             default -> "product";
                         }, String.valueOf(value));
             }
         }
         if (channel == null) {
-            throw new IllegalArgumentException(where + ": says nothing to send (ins, ipn, lcn or keygen)");
+            throw new IllegalArgumentException(where + ": says nothing to send (ins, ipn, lcn, keygen, or app for the buyer's application)");
         }
         Map<String, String> fields = new LinkedHashMap<>();
         if (s.get("fields") != null) {

@@ -58,6 +58,15 @@ public final class ScenarioRunner {
             n++;
             Instant at = step.at() == null ? order.placedAt().plusSeconds(60L * n)
                     : order.placedAt().atOffset(ZoneOffset.UTC).plus(step.at()).toInstant();
+            if (step.channel().equals("app")) {
+                // The buyer's application, not 2Checkout: a call of the licensing API with one of the order's codes.
+                String verdict = app(scenario, order, step);
+                out.println(String.format("[%d/%d] %s: %s", n, scenario.steps().size(), step.name(), verdict));
+                if (!verdict.contains("✓")) {
+                    failures++;
+                }
+                continue;
+            }
             List<SimCall> toSend;
             try {
                 toSend = build(calls, order, step, at, periodsPaid);
@@ -315,6 +324,58 @@ public final class ScenarioRunner {
                 + (e.product() != null ? " of " + e.product() : "") + (e.status() != null ? " " + e.status() : "")
                 + (expires != null ? " until " + expires : "");
         return wrong.isEmpty() ? "✓ " + what : "✗ expected " + what + ": " + String.join("; ", wrong);
+    }
+
+    /**
+     * An app step: {@code action} (activate, validate, deactivate) for the code of the order's line of
+     * {@code product} (unit {@code unit}, default 1) on machine {@code machine}; the answer must be
+     * expectHttp (default 200), and {@code valid} / {@code status} when given. A document in the answer must
+     * verify offline with the connector's published keys exactly when the answer says valid.
+     */
+    private String app(Scenario scenario, SimOrder order, Scenario.Step step) {
+        Map<String, Object> s = step.send();
+        String action = required(s, "action", "app");
+        String product = text(s, "product");
+        String machine = Objects.requireNonNullElse(text(s, "machine"), "machine-1");
+        Integer unit = number(s, "unit");
+        List<Map<String, Object>> licenses;
+        try {
+            licenses = get(scenario, "/api/licenses?order=" + enc(order.ref())).stream()
+                    .filter(l -> product == null || product.equals(l.get("product_code")) || product.equals(l.get("product_id"))).toList();
+        } catch (ApiException e) {
+            return "✗ " + e.getMessage();
+        }
+        int index = unit == null ? 0 : unit - 1;
+        if (licenses.size() <= index) {
+            return "✗ the order has no license" + (product == null ? "" : " of " + product) + (unit == null ? "" : " unit " + unit);
+        }
+        String code = String.valueOf(licenses.get(index).get("code"));
+        AppClient.Answer r = new AppClient(client.base().toString(), Duration.ofSeconds(10))
+                .call(action, code, AppClient.fingerprint(order.ref() + "/" + machine), action.equals("activate") ? machine : null, true);
+        int expected = step.expectHttp() != null ? step.expectHttp() : 200;
+        List<String> wrong = new ArrayList<>();
+        if (r.status() != expected) {
+            wrong.add("HTTP " + (r.status() == 0 ? "no answer" : r.status()) + " instead of " + expected
+                    + (r.body().get("error") != null ? " (" + r.body().get("error") + ")" : ""));
+        }
+        if (s.get("valid") != null && !String.valueOf(s.get("valid")).equals(String.valueOf(r.body().get("valid")))) {
+            wrong.add("valid is " + r.body().get("valid"));
+        }
+        if (text(s, "status") != null && !text(s, "status").equals(r.body().get("status"))) {
+            wrong.add("status is " + r.body().get("status"));
+        }
+        if (r.offline() != null && r.offline().valid() != Boolean.TRUE.equals(r.body().get("valid"))) {
+            wrong.add("the document " + (r.offline().valid() ? "verifies offline" : "does not verify offline: " + r.offline().reason())
+                    + " while the answer says valid " + r.body().get("valid"));
+        }
+        String call = action + " " + code + " on " + machine + " → " + (r.status() == 0 ? "no answer" : r.status())
+                + String.format(java.util.Locale.ROOT, " (%.0f ms)", r.millis());
+        if (!wrong.isEmpty()) {
+            return call + " ✗ " + String.join("; ", wrong);
+        }
+        return call + " ✓" + (r.body().get("seats") != null ? " seats " + r.body().get("seats") : "")
+                + (r.offline() != null ? ", document " + (r.offline().valid() ? "verifies offline" : "has no lease") : "")
+                + (r.body().get("error") != null ? " (" + r.body().get("error") + ")" : "");
     }
 
     private String lastOutcome(Scenario scenario, SimOrder order) {

@@ -33,7 +33,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Sends correctly signed 2Checkout calls (INS, IPN, LCN, key generator) to a connector.",
-        subcommands = {SimulatorCli.Send.class, SimulatorCli.RunScenario.class, SimulatorCli.Load.class})
+        subcommands = {SimulatorCli.Send.class, SimulatorCli.RunScenario.class, SimulatorCli.Load.class, SimulatorCli.App.class})
 public final class SimulatorCli implements Runnable {
 
     @CommandLine.Spec
@@ -208,6 +208,52 @@ public final class SimulatorCli implements Runnable {
                 }
             }
             return allOk ? 0 : 1;
+        }
+    }
+
+    @Command(name = "app", mixinStandardHelpOptions = true,
+            description = "Plays the buyer's application: activate, validate or deactivate a license code through the "
+                    + "licensing API, and verify the signed document offline with the connector's published keys.")
+    static final class App implements Callable<Integer> {
+        @Option(names = "--url", defaultValue = "${env:SIM_URL:-http://127.0.0.1:8080}", description = "Connector base URL (default: ${DEFAULT-VALUE})")
+        String url;
+
+        @Parameters(index = "0", description = "activate, validate or deactivate")
+        String action;
+
+        @Option(names = "--code", required = true, description = "The License Activation Code")
+        String code;
+
+        @Option(names = "--machine", defaultValue = "my-laptop", description = "This machine's name; its fingerprint is derived from it "
+                + "unless --fingerprint is given (default: ${DEFAULT-VALUE})")
+        String machine;
+
+        @Option(names = "--fingerprint", description = "The machine's fingerprint as the application computes it")
+        String fingerprint;
+
+        @Option(names = "--allow-test", description = "Accept a test order's license as valid offline")
+        boolean allowTest;
+
+        @Option(names = "--timeout", defaultValue = "10s", description = "How long to wait for the answer (default: ${DEFAULT-VALUE})")
+        String timeout;
+
+        @Override
+        public Integer call() {
+            String a = action.toLowerCase(Locale.ROOT);
+            if (!List.of("activate", "validate", "deactivate").contains(a)) {
+                throw new IllegalArgumentException("unknown action '" + action + "': activate, validate or deactivate");
+            }
+            PrintStream out = Streams.out();
+            String fp = fingerprint != null ? fingerprint : AppClient.fingerprint(machine);
+            AppClient.Answer r = new AppClient(url, duration(timeout)).call(a, code, fp, a.equals("activate") ? machine : null, allowTest);
+            out.println("> POST " + url + "/v1/licenses/" + a + "  (machine " + machine + ", fingerprint " + fp + ")");
+            out.println("< " + (r.status() == 0 ? "no answer" : "HTTP " + r.status()) + String.format(Locale.ROOT, " in %.1f ms", r.millis()));
+            r.body().forEach((k, v) -> out.println("<   " + k + ": " + (k.equals("license") ? ConnectorClient.abbreviate(String.valueOf(v)) : v)));
+            if (r.offline() != null) {
+                out.println("offline check: " + (r.offline().valid() ? "VALID, " : "NOT VALID, ") + r.offline().reason());
+            }
+            boolean ok = r.status() / 100 == 2 && (r.offline() == null || r.offline().valid() || !Boolean.TRUE.equals(r.body().get("valid")));
+            return ok ? 0 : 1;
         }
     }
 

@@ -22,7 +22,7 @@ class ScenarioExamplesTest extends ConnectorTestBase {
 
     @ParameterizedTest
     @ValueSource(strings = {"scenarios/ipn-subscription-lifecycle.yaml", "scenarios/ins-subscription-lifecycle.yaml",
-            "scenarios/keygen-cart.yaml"})
+            "scenarios/keygen-cart.yaml", "scenarios/license-activation.yaml"})
     void theExampleScenarioPasses(String file) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int exit = SimulatorCli.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,

@@ -19,6 +19,7 @@ public final class RunningConnector implements AutoCloseable {
 
     public static final String API_TOKEN = "test-api-token";
     public static final String ADMIN_PASSWORD = "test-admin-password";
+    public static final String KEY_ENCRYPTION_KEY = "test-licensing-key-encryption-key-0123456789";
 
     private final Main main;
     private final int port;
@@ -51,6 +52,8 @@ public final class RunningConnector implements AutoCloseable {
         p.setProperty("mail.support-address", "support@operator.test");
         p.setProperty("api.token", API_TOKEN);
         p.setProperty("panel.admin.password", ADMIN_PASSWORD);
+        // Every connector of the test JVM shares one database, so they share the key the signing keys are encrypted with.
+        p.setProperty("licensing.key-encryption-key", KEY_ENCRYPTION_KEY);
         extra.forEach(p::setProperty);
         Main main = ConnectorMain.create(p);
         main.start();
@@ -87,6 +90,17 @@ public final class RunningConnector implements AutoCloseable {
 
     public RequestSpecification api() {
         return http().header("Authorization", "Bearer " + API_TOKEN);
+    }
+
+    /** Requests as the panel's admin: a fresh login, its session cookie and CSRF token (the API token acts as support). */
+    public RequestSpecification admin() {
+        io.restassured.response.Response r = http().contentType("application/json")
+                .body(Map.of("username", "admin", "password", ADMIN_PASSWORD)).post("/api/session");
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("admin login refused: " + r.statusCode() + " " + r.asString());
+        }
+        return http().cookie("tco_session", r.getCookie("tco_session")).header("X-CSRF-Token", r.jsonPath().getString("csrfToken"))
+                .contentType("application/json");
     }
 
     public List<Map<String, Object>> licenses(String orderRef) {
