@@ -266,6 +266,14 @@ async function licensePage(id) {
       el('button', { type: 'button', class: 'danger', onclick: act('revoke') }, 'Revoke'),
       el('button', { type: 'button', class: 'secondary', onclick: act('reinstate') }, 'Reinstate')));
   }
+  // The machines the buyer's application activated (the licensing API); a seat can be released by hand.
+  nodes.push(el('h2', { text: 'Activations' }), table([['Machine', 'machine_name'], ['Fingerprint', 'fingerprint'],
+    ['First seen', 'first_seen_at'], ['Last seen', 'last_seen_at'], ['Released', 'released_at', (v, a) => v ? fmt(v) + ' by ' + fmt(a.released_by)
+      : isAdmin() ? el('button', { type: 'button', class: 'secondary', 'data-test': 'release-' + a.id, onclick: () => guarded(async () => {
+        await api('POST', '/licenses/' + id + '/activations/' + a.id + '/release');
+        flash('Released: ' + (a.machine_name || a.fingerprint) + '.');
+        licensePage(id);
+      }) }, 'Release') : '—']], l.activations, null, 'activations'));
   nodes.push(el('h2', { text: 'History' }), table([['When', 'created_at'], ['Event', 'event'], ['From', 'from_status'],
     ['To', 'to_status'], ['Why', 'detail'], ['By', 'actor', (v, e) => v ? v : e.notification_id
       ? el('a', { href: '#/notification/' + e.notification_id }, e.channel + ' ' + e.message_type + ' #' + e.notification_id) : '—']],
@@ -434,8 +442,8 @@ async function reportsPage(params) {
       'Include test orders'),
     el('button', { type: 'submit' }, 'Show'));
   const q = new URLSearchParams(params);
-  const [sales, subs, perDay] = await Promise.all([api('GET', '/reports/sales?' + q), api('GET', '/reports/subscriptions?' + q),
-    api('GET', '/reports/licenses-per-day?' + q)]);
+  const [sales, subs, perDay, activations] = await Promise.all([api('GET', '/reports/sales?' + q), api('GET', '/reports/subscriptions?' + q),
+    api('GET', '/reports/licenses-per-day?' + q), api('GET', '/reports/activations-per-day?' + q)]);
   const csv = new URLSearchParams();
   for (const k of ['from', 'to', 'product', 'includeTest']) if (params.get(k)) csv.set(k, params.get(k));
   if (!csv.get('from')) csv.set('from', sales.from);
@@ -456,7 +464,30 @@ async function reportsPage(params) {
     table([['Product', 'product'], ['Active', 'active'], ['Past due', 'pastDue'], ['Suspended', 'suspended'], ['Expired', 'expired'],
       ['Revoked', 'revoked'], ['Total', 'total']], subs.rows, null, 'subscriptions'),
     el('h2', { text: 'Licenses issued per day' }),
-    table([['Day', 'day'], ['Product', 'product'], ['Issued', 'issued']], perDay.rows, null, 'licenses-per-day'));
+    table([['Day', 'day'], ['Product', 'product'], ['Issued', 'issued']], perDay.rows, null, 'licenses-per-day'),
+    el('h2', { text: 'Machines activated per day' }),
+    table([['Day', 'day'], ['Product', 'product'], ['Activated', 'activated'], ['Released since', 'releasedSince']],
+      activations.rows, null, 'activations-per-day'));
+}
+
+// ------------------------------------------------------------------ license signing keys
+
+async function keysPage() {
+  const keys = await api('GET', '/licensing/keys');
+  const nodes = [el('h1', { text: 'License signing keys' }),
+    el('p', { class: 'muted' }, 'Ed25519 keys that sign the license documents of the licensing API. Applications verify them with ',
+      el('a', { href: '/.well-known/jwks.json', id: 'jwks-link' }, '/.well-known/jwks.json'),
+      ', which publishes every key below; a rotated key stays published, so documents signed with it keep verifying.'),
+    table([['Key id (kid)', 'kid'], ['Public key (x, base64url)', 'publicKey'], ['Signs now', 'signing'],
+      ['Stored encrypted', 'encrypted'], ['Created', 'createdAt'], ['Retired', 'retiredAt']], keys, null, 'signing-keys')];
+  if (isAdmin()) {
+    nodes.push(el('div', { class: 'actions' }, el('button', { type: 'button', id: 'rotate-key', onclick: () => guarded(async () => {
+      await api('POST', '/licensing/keys/rotate');
+      flash('A new key signs from now on.');
+      keysPage();
+    }) }, 'Rotate: make a new signing key')));
+  }
+  render(...nodes);
 }
 
 // ------------------------------------------------------------------ routing
@@ -476,6 +507,7 @@ async function route() {
       case 'notification': return notificationPage(parts[1]);
       case 'dead-letter': return deadLetterPage();
       case 'reports': return reportsPage(params);
+      case 'keys': return keysPage();
       case 'vendors': return vendorsPage();
       case 'users': return usersPage();
       case 'export': return exportPage();

@@ -267,4 +267,37 @@ class PanelBrowserTest extends ConnectorTestBase {
         assertThat((String) csv).contains(ipn.refno(), "\"ACME Pro, «Ünïcode»\"", "12.34");
         shot("11-reports");
     }
+
+    @Test
+    @Order(7)
+    void theLicensePageShowsItsMachinesAndReleasesOneAndTheKeysPageRotates() throws Exception {
+        io.github.twocheckout.connector.support.SignedPost ipn = io.github.twocheckout.connector.support.SignedPost.ipn("COMPLETE")
+                .product("5016", "ACME-DESK", "ACME Desktop", 1);
+        deliverIpn(ipn, 1);
+        Map<String, Object> license = connector.licenses(ipn.refno()).get(0);
+        for (String machine : List.of("studio-mac-0001", "office-pc-00002")) {
+            connector.http().contentType("application/json").header("X-Forwarded-For", "198.51.100.77")
+                    .body(Map.of("code", license.get("code"), "fingerprint", machine, "machineName", "Machine " + machine))
+                    .post("/v1/licenses/activate").then().statusCode(200);
+        }
+        open("#/license/" + license.get("id")); // still the admin of the reports page
+        waitForText("[data-test=activations]", "Machine studio-mac-0001");
+        assertThat(find("[data-test=history]").getText()).contains("ACTIVATED");
+        long seat = connector.jdbc().queryForObject("SELECT id FROM license_activation WHERE fingerprint = 'studio-mac-0001'", Long.class);
+        WebElement release = find("[data-test=release-" + seat + "]");
+        scrollTo(release);
+        release.click();
+        waitForText("[data-test=activations]", "by admin");
+        assertThat(find("[data-test=history]").getText()).contains("DEACTIVATED");
+        shot("12-license-activations");
+
+        open("#/keys");
+        WebElement keys = find("[data-test=signing-keys]");
+        int before = keys.findElements(By.cssSelector("tbody tr")).size();
+        find("#rotate-key").click();
+        waitForText("#flash", "new key signs");
+        wait.until(d -> d.findElements(By.cssSelector("[data-test=signing-keys] tbody tr")).size() == before + 1);
+        assertThat(find("[data-test=signing-keys]").getText()).doesNotContainIgnoringCase("private");
+        shot("13-signing-keys");
+    }
 }
