@@ -72,7 +72,7 @@ public class LicenseActivations {
 
     public LicenseState activate(@Variable("licenseRequest") Request r, @Variable("clientAddress") String clientAddress) {
         return tx.execute(s -> {
-            Map<String, Object> l = license(r.code(), true);
+            Map<String, Object> l = lockLicense(r.code());
             long id = ((Number) l.get("id")).longValue();
             String status = (String) l.get("status");
             Instant graceEnd = graceEnd(l);
@@ -85,8 +85,7 @@ public class LicenseActivations {
                     "SELECT id FROM license_activation WHERE license_id = ? AND fingerprint = ? AND released_at IS NULL", id, r.fingerprint());
             if (seat.isEmpty()) {
                 int seats = seats(l);
-                int used = jdbc.queryForObject("SELECT count(*) FROM license_activation WHERE license_id = ? AND released_at IS NULL",
-                        Integer.class, id);
+                int used = seatsUsed(id);
                 if (used >= seats) {
                     throw new ApiConflictException("the license is activated on " + used + " of " + seats
                             + " machines, its limit (maxActivations " + l.get("max_activations") + perLine(l)
@@ -100,28 +99,38 @@ public class LicenseActivations {
                 jdbc.update("UPDATE license_activation SET last_seen_at = now(), machine_name = COALESCE(?, machine_name) WHERE id = ?",
                         r.machineName(), seat.get(0).get("id"));
             }
-            return state(l, r, true);
+            return state(l, r, true, seatsUsed(id));
         });
     }
 
+    /** One statement: the license, this machine's seat and the seats taken (validations are most of the calls). */
     public LicenseState validate(@Variable("licenseRequest") Request r) {
-        Map<String, Object> l = license(r.code(), false);
-        List<Map<String, Object>> seat = jdbc.queryForList("""
-                SELECT id, machine_name, last_seen_at < now() - interval '1 minute' AS stale
-                FROM license_activation WHERE license_id = ? AND fingerprint = ? AND released_at IS NULL""", l.get("id"), r.fingerprint());
-        if (seat.isEmpty()) {
-            return state(l, r, false);
+        List<Map<String, Object>> rows = jdbc.queryForList(LICENSE + """
+
+                , a.id AS seat_id, a.machine_name AS seat_name, a.last_seen_at < now() - interval '1 minute' AS stale,
+                  (SELECT count(*) FROM license_activation x WHERE x.license_id = l.id AND x.released_at IS NULL) AS seats_used
+                """ + FROM + """
+
+                LEFT JOIN license_activation a ON a.license_id = l.id AND a.fingerprint = ? AND a.released_at IS NULL
+                WHERE l.code = ?""", r.fingerprint(), r.code());
+        if (rows.isEmpty()) {
+            throw new UnknownLicenseCodeException();
         }
-        if (Boolean.TRUE.equals(seat.get(0).get("stale"))) {
+        Map<String, Object> l = rows.get(0);
+        int used = ((Number) l.get("seats_used")).intValue();
+        if (l.get("seat_id") == null) {
+            return state(l, r, false, used);
+        }
+        if (Boolean.TRUE.equals(l.get("stale"))) {
             // Last seen to the minute: a validation per call would be a write per call.
-            jdbc.update("UPDATE license_activation SET last_seen_at = now() WHERE id = ?", seat.get(0).get("id"));
+            jdbc.update("UPDATE license_activation SET last_seen_at = now() WHERE id = ?", l.get("seat_id"));
         }
-        return state(l, new Request(r.code(), r.fingerprint(), (String) seat.get(0).get("machine_name")), true);
+        return state(l, new Request(r.code(), r.fingerprint(), (String) l.get("seat_name")), true, used);
     }
 
     public LicenseState deactivate(@Variable("licenseRequest") Request r) {
         return tx.execute(s -> {
-            Map<String, Object> l = license(r.code(), true);
+            Map<String, Object> l = lockLicense(r.code());
             long id = ((Number) l.get("id")).longValue();
             int released = jdbc.update("""
                     UPDATE license_activation SET released_at = now(), released_by = 'application'
@@ -130,7 +139,7 @@ public class LicenseActivations {
                 throw new ApiNotFoundException("this machine holds no seat of the license");
             }
             event(id, "DEACTIVATED", (String) l.get("status"), r, "machine " + describe(r) + " deactivated by the application");
-            return state(l, r, false);
+            return state(l, r, false, seatsUsed(id));
         });
     }
 
@@ -161,17 +170,25 @@ public class LicenseActivations {
         return pastDueGrace;
     }
 
-    private Map<String, Object> license(String code, boolean lock) {
-        List<Map<String, Object>> rows = jdbc.queryForList("""
-                SELECT l.id, l.code, l.status, l.quantity, l.unit_no, l.test, l.issued_at, l.expires_at, l.updated_at,
-                       l.customer_name, l.customer_email, m.product_id, m.product_code, m.name AS product_name, m.edition,
-                       m.license_type, m.max_activations, v.code AS vendor_code
-                FROM license l JOIN product_mapping m ON m.id = l.product_mapping_id JOIN vendor v ON v.id = l.vendor_id
-                WHERE l.code = ?""" + (lock ? " FOR UPDATE OF l" : ""), code);
+    private static final String LICENSE = """
+            SELECT l.id, l.code, l.status, l.quantity, l.unit_no, l.test, l.issued_at, l.expires_at, l.updated_at,
+                   l.customer_name, l.customer_email, m.product_id, m.product_code, m.name AS product_name, m.edition,
+                   m.license_type, m.max_activations, v.code AS vendor_code""";
+    private static final String FROM = """
+            FROM license l JOIN product_mapping m ON m.id = l.product_mapping_id JOIN vendor v ON v.id = l.vendor_id""";
+
+    /** The license row, locked for the seat count of activate and deactivate; 404 for an unknown code. */
+    private Map<String, Object> lockLicense(String code) {
+        List<Map<String, Object>> rows = jdbc.queryForList(LICENSE + "\n" + FROM + "\nWHERE l.code = ? FOR UPDATE OF l", code);
         if (rows.isEmpty()) {
             throw new UnknownLicenseCodeException();
         }
         return rows.get(0);
+    }
+
+    private int seatsUsed(Object licenseId) {
+        return jdbc.queryForObject("SELECT count(*) FROM license_activation WHERE license_id = ? AND released_at IS NULL",
+                Integer.class, licenseId);
     }
 
     private void event(long licenseId, String event, String status, Request r, String detail) {
@@ -180,9 +197,7 @@ public class LicenseActivations {
                 VALUES (?, ?, ?, ?, ?, ?, 'application')""", licenseId, event, event + ":" + java.util.UUID.randomUUID(), status, status, detail);
     }
 
-    private LicenseState state(Map<String, Object> l, Request r, boolean activated) {
-        int used = jdbc.queryForObject("SELECT count(*) FROM license_activation WHERE license_id = ? AND released_at IS NULL",
-                Integer.class, l.get("id"));
+    private LicenseState state(Map<String, Object> l, Request r, boolean activated, int used) {
         return new LicenseState(((Number) l.get("id")).longValue(), (String) l.get("code"), (String) l.get("status"),
                 (String) l.get("vendor_code"), (String) l.get("product_id"), (String) l.get("product_code"), (String) l.get("product_name"),
                 (String) l.get("edition"), (String) l.get("license_type"), (String) l.get("customer_name"), (String) l.get("customer_email"),

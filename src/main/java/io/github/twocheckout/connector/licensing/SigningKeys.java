@@ -2,14 +2,10 @@ package io.github.twocheckout.connector.licensing;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -19,6 +15,8 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -45,8 +43,12 @@ public class SigningKeys {
     private SecretKeySpec encryptionKey;
     private volatile Active active;
 
-    private record Active(String kid, PrivateKey privateKey) {
+    /** The key that signs now; BouncyCastle's signer (JDK 17's takes about 0.5 ms a signature, BouncyCastle's 40 us). */
+    private record Active(String kid, Ed25519PrivateKeyParameters privateKey) {
     }
+
+    /** The DER prefix of a PKCS#8 Ed25519 private key (RFC 8410); the 32-byte seed follows it. */
+    private static final byte[] PKCS8_PREFIX = java.util.HexFormat.of().parseHex("302e020100300506032b657004220420");
 
     public SigningKeys(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -97,14 +99,22 @@ public class SigningKeys {
         Active a = active;
         String header = "{\"alg\":\"EdDSA\",\"typ\":\"JWT\",\"kid\":\"" + a.kid() + "\"}";
         String input = B64URL.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + B64URL.encodeToString(payload);
-        try {
-            Signature s = Signature.getInstance("Ed25519");
-            s.initSign(a.privateKey());
-            s.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + B64URL.encodeToString(s.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("license signing failed", e);
+        return input + "." + B64URL.encodeToString(sign(a.privateKey(), input.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    static byte[] sign(Ed25519PrivateKeyParameters key, byte[] data) {
+        Ed25519Signer signer = new Ed25519Signer();
+        signer.init(true, key);
+        signer.update(data, 0, data.length);
+        return signer.generateSignature();
+    }
+
+    /** The private key of a PKCS#8 encoding (the JDK's, as stored). */
+    static Ed25519PrivateKeyParameters privateKey(byte[] pkcs8) {
+        if (pkcs8.length != PKCS8_PREFIX.length + 32 || !Arrays.equals(Arrays.copyOf(pkcs8, PKCS8_PREFIX.length), PKCS8_PREFIX)) {
+            throw new IllegalArgumentException("not a PKCS#8 Ed25519 private key");
         }
+        return new Ed25519PrivateKeyParameters(pkcs8, PKCS8_PREFIX.length);
     }
 
     /** Every public key, newest first, as a JSON Web Key Set (RFC 8037: kty OKP, crv Ed25519). */
@@ -195,9 +205,9 @@ public class SigningKeys {
             pkcs8 = stored;
         }
         try {
-            active = new Active(kid, KeyFactory.getInstance("Ed25519").generatePrivate(new PKCS8EncodedKeySpec(pkcs8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("license signing key " + kid + " cannot be read", e);
+            active = new Active(kid, privateKey(pkcs8));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("license signing key " + kid + " cannot be read: " + e.getMessage());
         }
     }
 

@@ -135,6 +135,12 @@ public final class Benchmark {
                 row("connector: key generator p50 / p99 ms", fmt(keygen.latencyMs().p50()) + " / " + fmt(keygen.latencyMs().p99()),
                         "p99 < 50 ms", keygen.latencyMs().p99() < 50);
 
+                // The licensing API: validations of activated licenses by the buyers' applications.
+                awaitBacklog(jdbc, Duration.ofMinutes(5));
+                double[] validate = validations(connectorUrl, jdbc);
+                row("licensing API: validate answers/s (32 connections, " + fmt(validate[3]) + " licenses)", fmt(validate[0]), "", null);
+                row("licensing API: validate p50 / p99 ms", fmt(validate[1]) + " / " + fmt(validate[2]), "p99 < 20 ms", validate[2] < 20);
+
                 // The same INS comparison with an independent load generator (wrk, from Debian), when installed:
                 // distinct pre-signed bodies, so that neither our simulator's client nor its signing is in the figure.
                 if (onPath("wrk")) {
@@ -573,6 +579,61 @@ public final class Benchmark {
      * One wrk run: requests/s, p50 and p99 in ms. A run with distinct bodies starts past those the distinct
      * runs before it sent; the baseline (no unique key) starts at the first.
      */
+    /**
+     * Activates up to 2,000 licenses of the earlier phases on one machine each, then validates them round
+     * robin from 32 connections (a warm-up, then the phase): answers/s, p50 and p99 ms, and the number of
+     * licenses. Spread so that no code meets the throttle's calls per code and minute.
+     */
+    private double[] validations(String url, JdbcTemplate jdbc) throws Exception {
+        List<String> codes = jdbc.queryForList("SELECT code FROM license WHERE status = 'ACTIVE' ORDER BY id DESC LIMIT 2000", String.class);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
+        java.util.function.BiFunction<String, String, HttpRequest> request = (action, code) -> HttpRequest
+                .newBuilder(URI.create(url + "/v1/licenses/" + action)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + code + "\",\"fingerprint\":\"bench-machine-0001\"}")).build();
+        for (String code : codes) {
+            int status = client.send(request.apply("activate", code), HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status != 200) {
+                throw new IllegalStateException("activating " + code + " answered " + status);
+            }
+        }
+        double[] result = null;
+        for (Duration length : List.of(warmup, phase)) {
+            org.HdrHistogram.ConcurrentHistogram latency = new org.HdrHistogram.ConcurrentHistogram(3);
+            java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong failed = new java.util.concurrent.atomic.AtomicLong();
+            long end = System.nanoTime() + length.toNanos();
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 32; t++) {
+                Thread thread = new Thread(() -> {
+                    while (System.nanoTime() < end) {
+                        String code = codes.get((int) (next.getAndIncrement() % codes.size()));
+                        long start = System.nanoTime();
+                        try {
+                            if (client.send(request.apply("validate", code), HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
+                                failed.incrementAndGet();
+                            }
+                        } catch (Exception e) {
+                            failed.incrementAndGet();
+                        }
+                        latency.recordValue((System.nanoTime() - start) / 1000);
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " validations were not answered 200");
+            }
+            result = new double[] {latency.getTotalCount() / (double) length.toSeconds(), latency.getValueAtPercentile(50) / 1000.0,
+                    latency.getValueAtPercentile(99) / 1000.0, codes.size()};
+        }
+        return result;
+    }
+
     private double[] wrk(String url, Path lua, Duration length, boolean distinct) throws Exception {
         ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + length.toSeconds() + "s", "--latency", "-s", lua.toString(), url)
                 .redirectErrorStream(true);

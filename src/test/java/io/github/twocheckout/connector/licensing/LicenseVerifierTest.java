@@ -48,7 +48,11 @@ class LicenseVerifierTest {
         assertThat(LicenseVerifier.signatureHolds(p[0] + "." + p[1] + "A", sig, x)).isFalse();
         sig[10] ^= 1;
         assertThat(LicenseVerifier.signatureHolds(p[0] + "." + p[1], sig, x)).isFalse();
-        // Ed25519 is deterministic: the example key signs the example to the same bytes.
+        // Ed25519 is deterministic: the example key signs the example to the same bytes, with the signer the
+        // connector uses and with the JDK's.
+        byte[] pkcs8 = HexFormat.of().parseHex("302e020100300506032b657004220420" + HexFormat.of().formatHex(Base64.getUrlDecoder().decode(D)));
+        assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(SigningKeys.sign(SigningKeys.privateKey(pkcs8),
+                (p[0] + "." + p[1]).getBytes(StandardCharsets.US_ASCII)))).isEqualTo(p[2]);
         assertThat(sign("{\"alg\":\"EdDSA\"}", "Example of Ed25519 signing")).isEqualTo(A4);
         // The raw key survives the X.509 encoding both ways.
         assertThat(SigningKeys.raw(SigningKeys.x509(x))).isEqualTo(x);
