@@ -1,6 +1,7 @@
 package io.github.twocheckout.connector.licensing;
 
 import io.github.twocheckout.connector.api.TooManyAttemptsException;
+import io.github.twocheckout.connector.protocol.SourceAddressCheck;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,15 +60,11 @@ public class LicensingThrottle {
     }
 
     private String clientAddress(Exchange exchange) {
-        if (clientIpHeader != null && !clientIpHeader.isBlank()) {
-            String forwarded = exchange.getMessage().getHeader(clientIpHeader.trim(), String.class);
-            if (forwarded != null && !forwarded.isBlank()) {
-                String[] hops = forwarded.split(",");
-                return hops[hops.length - 1].trim();
-            }
-        }
+        String forwarded = clientIpHeader == null || clientIpHeader.isBlank() ? null
+                : exchange.getMessage().getHeader(clientIpHeader.trim(), String.class);
         Object remote = exchange.getMessage().getHeader("CamelVertxPlatformHttpRemoteAddress");
-        return remote instanceof io.vertx.core.net.SocketAddress sa ? sa.host() : String.valueOf(remote);
+        return SourceAddressCheck.clientAddress(forwarded,
+                remote instanceof io.vertx.core.net.SocketAddress sa ? sa.host() : String.valueOf(remote));
     }
 
     private static long currentMinute() {

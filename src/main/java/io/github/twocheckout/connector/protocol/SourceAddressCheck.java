@@ -41,14 +41,18 @@ public class SourceAddressCheck {
     }
 
     private String clientAddress(Exchange exchange) {
-        if (clientIpHeader != null && !clientIpHeader.isBlank()) {
-            String forwarded = exchange.getMessage().getHeader(clientIpHeader.trim(), String.class);
-            if (forwarded != null && !forwarded.isBlank()) {
-                String[] hops = forwarded.split(",");
-                return hops[hops.length - 1].trim();
-            }
+        String forwarded = clientIpHeader == null || clientIpHeader.isBlank() ? null
+                : exchange.getMessage().getHeader(clientIpHeader.trim(), String.class);
+        return clientAddress(forwarded, exchange.getVariable("remoteAddress", String.class));
+    }
+
+    /** The caller: the last address of the proxy's forwarding header when there is one (the hop it appended), else the TCP peer. */
+    public static String clientAddress(String forwardedHeader, String peer) {
+        if (forwardedHeader != null && !forwardedHeader.isBlank()) {
+            String[] hops = forwardedHeader.split(",");
+            return hops[hops.length - 1].trim();
         }
-        return exchange.getVariable("remoteAddress", String.class);
+        return peer;
     }
 
     public boolean allows(String address) {

@@ -182,9 +182,15 @@ class LicensingApiTest extends ConnectorTestBase {
         String keys = connector.api().get("/api/licensing/keys").then().statusCode(200).extract().asString();
         assertThat(keys).doesNotContainIgnoringCase("private").contains(kid(before));
 
-        // The API token acts with the support role: rotating is the admin's.
+        // The API token acts with the support role: rotating is the admin's. Nothing logged or answered
+        // carries the key that encrypts the private keys.
         connector.api().post("/api/licensing/keys/rotate").then().statusCode(403);
-        connector.admin().post("/api/licensing/keys/rotate").then().statusCode(200);
+        try (io.github.twocheckout.connector.support.LogCapture log = new io.github.twocheckout.connector.support.LogCapture()) {
+            String answer = connector.admin().post("/api/licensing/keys/rotate").then().statusCode(200).extract().asString();
+            assertThat(answer).doesNotContain(io.github.twocheckout.connector.support.RunningConnector.KEY_ENCRYPTION_KEY);
+            assertThat(log.lines()).anyMatch(l -> l.contains("rotated to key"));
+            assertThat(log.text()).doesNotContain(io.github.twocheckout.connector.support.RunningConnector.KEY_ENCRYPTION_KEY);
+        }
 
         String after = call("validate", "198.51.100.50", code, "machine-fp-k1", null).then().statusCode(200).extract()
                 .jsonPath().getString("license");

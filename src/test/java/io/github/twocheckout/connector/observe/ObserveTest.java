@@ -39,19 +39,8 @@ class ObserveTest extends ConnectorTestBase {
     /** The log: one line per notification with its id, channel, type, order and outcome, and no secret. */
     @Test
     void oneLogLinePerNotificationWithoutSecrets() {
-        java.util.List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-        org.apache.logging.log4j.core.LoggerContext ctx = (org.apache.logging.log4j.core.LoggerContext)
-                org.apache.logging.log4j.LogManager.getContext(false);
-        org.apache.logging.log4j.core.Appender capture = new org.apache.logging.log4j.core.appender.AbstractAppender(
-                "capture", null, null, true, org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
-            @Override
-            public void append(org.apache.logging.log4j.core.LogEvent event) {
-                lines.add(event.getLoggerName() + " " + event.getMessage().getFormattedMessage());
-            }
-        };
-        capture.start();
-        ctx.getConfiguration().getRootLogger().addAppender(capture, null, null);
-        try {
+        try (io.github.twocheckout.connector.support.LogCapture log = new io.github.twocheckout.connector.support.LogCapture()) {
+            java.util.List<String> lines = log.lines();
             InsPost order = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
             long id = ((Number) deliver(order, 1).get(0).get("id")).longValue();
             connector.http().contentType("application/x-www-form-urlencoded").body(InsPost.acme("ORDER_CREATED")
@@ -59,9 +48,7 @@ class ObserveTest extends ConnectorTestBase {
             await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream().anyMatch(l -> l.contains("status=REJECTED")));
             assertThat(lines).filteredOn(l -> l.contains("notification=" + id + " ")).hasSize(1).first().asString()
                     .contains("channel=INS", "type=ORDER_CREATED", "order=" + order.saleId(), "status=PROCESSED", "outcome=\"issued 1 license");
-            assertThat(String.join("\n", lines)).doesNotContain("tango-acme", "acme-key-2026", "md5_hash=");
-        } finally {
-            ctx.getConfiguration().getRootLogger().removeAppender("capture");
+            assertThat(log.text()).doesNotContain("tango-acme", "acme-key-2026", "md5_hash=");
         }
     }
 
