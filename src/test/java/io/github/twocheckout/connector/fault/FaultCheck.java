@@ -28,6 +28,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class FaultCheck implements Consumer<CallResult> {
 
     private final ConcurrentLinkedQueue<CallResult> results = new ConcurrentLinkedQueue<>();
+    /** When the scenario began: its rows are those received since. */
+    private final java.sql.Timestamp started = java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1));
 
     /** Figures of one scenario. {@code lost}: acknowledged but not stored or never finished; {@code duplicates}: licenses beyond an order's units. */
     public record Figures(String scenario, long sent, long acknowledged, long processed, long licenses, long duplicateDeliveries,
@@ -64,7 +66,12 @@ public final class FaultCheck implements Consumer<CallResult> {
         }
         String[] hashes = acked.keySet().toArray(String[]::new);
         try {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> unfinished(jdbc, hashes).isEmpty());
+            // Measured once the connector is done with everything of this scenario, not only with what was
+            // acknowledged: a call stored but never answered (a crash between the commit and the answer)
+            // is processed later, and releases the follow-ups parked for it, which are unfinished again.
+            await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> unfinished(jdbc, hashes).isEmpty()
+                    && jdbc.queryForObject("SELECT count(*) FROM notification WHERE status IN ('RECEIVED', 'PROCESSING') AND received_at >= ?",
+                            Integer.class, started) == 0);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             // measured below: what is still missing or unfinished is "lost"
         }
