@@ -83,9 +83,9 @@ public class LicenseActivations {
             }
             List<Map<String, Object>> seat = jdbc.queryForList(
                     "SELECT id FROM license_activation WHERE license_id = ? AND fingerprint = ? AND released_at IS NULL", id, r.fingerprint());
+            int used = seatsUsed(id);
             if (seat.isEmpty()) {
                 int seats = seats(l);
-                int used = seatsUsed(id);
                 if (used >= seats) {
                     throw new ApiConflictException("the license is activated on " + used + " of " + seats
                             + " machines, its limit (maxActivations " + l.get("max_activations") + perLine(l)
@@ -94,12 +94,13 @@ public class LicenseActivations {
                 jdbc.update("""
                         INSERT INTO license_activation (license_id, fingerprint, machine_name, client_address) VALUES (?, ?, ?, ?)""",
                         id, r.fingerprint(), r.machineName(), clientAddress);
-                event(id, "ACTIVATED", status, r, "machine " + describe(r) + " activated (" + (used + 1) + " of " + seats + ")");
+                used++;
+                event(id, "ACTIVATED", status, r, "machine " + describe(r) + " activated (" + used + " of " + seats + ")");
             } else {
                 jdbc.update("UPDATE license_activation SET last_seen_at = now(), machine_name = COALESCE(?, machine_name) WHERE id = ?",
                         r.machineName(), seat.get(0).get("id"));
             }
-            return state(l, r, true, seatsUsed(id));
+            return state(l, r, true, used);
         });
     }
 
