@@ -167,10 +167,6 @@ public class LicenseActivations {
         this.pastDueGrace = Duration.parse(isoDuration);
     }
 
-    public Duration pastDueGrace() {
-        return pastDueGrace;
-    }
-
     private static final String LICENSE = """
             SELECT l.id, l.code, l.status, l.quantity, l.unit_no, l.test, l.issued_at, l.expires_at, l.updated_at,
                    l.customer_name, l.customer_email, m.product_id, m.product_code, m.name AS product_name, m.edition,

@@ -26,9 +26,6 @@ public final class AppClient {
 
     /** An answer: HTTP status, its JSON, time taken, and the offline check of its document (null when none came). */
     public record Answer(int status, Map<String, Object> body, double millis, LicenseVerifier.Result offline) {
-        public String license() {
-            return body == null ? null : (String) body.get("license");
-        }
     }
 
     private final String base;
