@@ -58,6 +58,7 @@ public class ConfigExporter {
             secret(out, v, before, "secret_key_previous", "secretKeyPrevious", env + "_SECRET_KEY_PREVIOUS");
             out.put("allowMd5Only", v.get("allow_md5_only"));
             out.put("keygenAllowUnsigned", v.get("keygen_allow_unsigned"));
+            out.put("idn", v.get("idn_enabled"));
             out.put("contactEmail", v.get("contact_email"));
             List<Map<String, Object>> connectors = new ArrayList<>();
             for (Map<String, Object> c : jdbc.queryForList("SELECT * FROM connector WHERE vendor_id = ? ORDER BY code", v.get("id"))) {
@@ -92,6 +93,27 @@ public class ConfigExporter {
                     products.add(p);
                 }
                 co.put("products", products);
+                Map<String, Object> connectorBefore = list(before.get("connectors")).stream()
+                        .filter(b -> String.valueOf(c.get("code")).equals(String.valueOf(b.get("code")))).findFirst().orElse(Map.of());
+                List<Map<String, Object>> destinations = new ArrayList<>();
+                for (Map<String, Object> d : jdbc.queryForList("SELECT * FROM event_destination WHERE connector_id = ? ORDER BY id", c.get("id"))) {
+                    Map<String, Object> de = new LinkedHashMap<>();
+                    de.put("name", d.get("name"));
+                    de.put("uri", d.get("uri"));
+                    String types = (String) d.get("event_types");
+                    de.put("types", "*".equals(types) ? List.of("*") : List.of(types.split("\\s*,\\s*")));
+                    de.put("enabled", d.get("enabled"));
+                    Map<String, Object> destinationBefore = list(connectorBefore.get("events")).stream()
+                            .filter(b -> String.valueOf(d.get("name")).equals(String.valueOf(b.get("name")))).findFirst().orElse(Map.of());
+                    String denv = env + "_" + String.valueOf(c.get("code")).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
+                            + "_" + String.valueOf(d.get("name")).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+                    secret(de, d, destinationBefore, "secret", "secret", denv + "_WEBHOOK_SECRET");
+                    secret(de, d, destinationBefore, "secret_previous", "secretPrevious", denv + "_WEBHOOK_SECRET_PREVIOUS");
+                    destinations.add(de);
+                }
+                if (!destinations.isEmpty()) {
+                    co.put("events", destinations);
+                }
                 connectors.add(co);
             }
             out.put("connectors", connectors);

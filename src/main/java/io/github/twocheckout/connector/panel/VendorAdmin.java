@@ -22,6 +22,7 @@ public class VendorAdmin {
     /** Everything about a vendor except its secrets. */
     static final String COLUMNS = """
             id, code, name, ins_vendor_id, merchant_code, contact_email, allow_md5_only, keygen_allow_unsigned,
+            idn_enabled,
             secret_word IS NOT NULL AND secret_word <> '' AS secret_word_set,
             secret_word_previous IS NOT NULL AND secret_word_previous <> '' AS secret_word_previous_set,
             secret_key IS NOT NULL AND secret_key <> '' AS secret_key_set,
@@ -54,10 +55,12 @@ public class VendorAdmin {
         String code = Json.required(in, "code");
         try {
             Long id = jdbc.queryForObject("""
-                    INSERT INTO vendor (code, name, ins_vendor_id, merchant_code, contact_email, allow_md5_only, keygen_allow_unsigned)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class, code, orDefault(Json.text(in, "name"), code),
+                    INSERT INTO vendor (code, name, ins_vendor_id, merchant_code, contact_email, allow_md5_only, keygen_allow_unsigned,
+                                        idn_enabled)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""", Long.class, code, orDefault(Json.text(in, "name"), code),
                     Json.text(in, "insVendorId"), Json.text(in, "merchantCode"), Json.required(in, "contactEmail"),
-                    Boolean.TRUE.equals(Json.bool(in, "allowMd5Only")), Boolean.TRUE.equals(Json.bool(in, "keygenAllowUnsigned")));
+                    Boolean.TRUE.equals(Json.bool(in, "allowMd5Only")), Boolean.TRUE.equals(Json.bool(in, "keygenAllowUnsigned")),
+                    Boolean.TRUE.equals(Json.bool(in, "idn")));
             secrets(id, in);
             return get(id);
         } catch (DuplicateKeyException e) {
@@ -73,9 +76,10 @@ public class VendorAdmin {
                     UPDATE vendor SET name = COALESCE(?, name), ins_vendor_id = COALESCE(?, ins_vendor_id),
                            merchant_code = COALESCE(?, merchant_code), contact_email = COALESCE(?, contact_email),
                            allow_md5_only = COALESCE(?, allow_md5_only), keygen_allow_unsigned = COALESCE(?, keygen_allow_unsigned),
-                           updated_at = now()
+                           idn_enabled = COALESCE(?, idn_enabled), updated_at = now()
                     WHERE id = ?""", Json.text(in, "name"), Json.text(in, "insVendorId"), Json.text(in, "merchantCode"),
-                    Json.text(in, "contactEmail"), Json.bool(in, "allowMd5Only"), Json.bool(in, "keygenAllowUnsigned"), id);
+                    Json.text(in, "contactEmail"), Json.bool(in, "allowMd5Only"), Json.bool(in, "keygenAllowUnsigned"),
+                    Json.bool(in, "idn"), id);
         } catch (DuplicateKeyException e) {
             throw new ApiConflictException("another vendor has this INS vendor id or merchant code");
         }

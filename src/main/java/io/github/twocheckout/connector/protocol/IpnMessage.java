@@ -147,6 +147,16 @@ public final class IpnMessage implements SignedNotification {
         return "APPROVED".equals(getFraudStatus()) || (!form.has("FRAUD_STATUS") && "COMPLETE".equals(getOrderStatus()));
     }
 
+    /** IPN_TOTALGENERAL, the order's total as posted (what an IDN confirms); null when absent. */
+    public String getTotalGeneral() {
+        return trim(form.get("IPN_TOTALGENERAL"));
+    }
+
+    /** CURRENCY, the currency of the order's amounts; null when absent. */
+    public String getCurrency() {
+        return trim(form.get("CURRENCY"));
+    }
+
     /** TEST_ORDER=1: test licenses only. */
     public boolean isTest() {
         return "1".equals(trim(form.get("TEST_ORDER")));

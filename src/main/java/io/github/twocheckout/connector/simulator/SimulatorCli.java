@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = "Sends correctly signed 2Checkout calls (INS, IPN, LCN, key generator) to a connector.",
-        subcommands = {SimulatorCli.Send.class, SimulatorCli.RunScenario.class, SimulatorCli.Load.class, SimulatorCli.App.class})
+        subcommands = {SimulatorCli.Send.class, SimulatorCli.RunScenario.class, SimulatorCli.Load.class, SimulatorCli.App.class,
+                SimulatorCli.Idn.class, SimulatorCli.Webhooks.class})
 public final class SimulatorCli implements Runnable {
 
     @CommandLine.Spec
@@ -254,6 +255,66 @@ public final class SimulatorCli implements Runnable {
             }
             boolean ok = r.status() / 100 == 2 && (r.offline() == null || r.offline().valid() || !Boolean.TRUE.equals(r.body().get("valid")));
             return ok ? 0 : 1;
+        }
+    }
+
+    @Command(name = "idn-server", mixinStandardHelpOptions = true,
+            description = "Plays 2Checkout's IDN endpoint on 127.0.0.1: checks each delivery confirmation's signature, answers as "
+                    + "2Checkout does, prints what arrives. Point the connector's idn.url at the URL it prints. Runs until stopped.")
+    static final class Idn implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8090", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--merchant", defaultValue = "${env:SIM_MERCHANT:-DEMOSOFT}", description = "Merchant code (default: ${DEFAULT-VALUE})")
+        String merchant;
+
+        @Option(names = "--secret-key", defaultValue = "${env:SIM_SECRET_KEY:-AABBCCDDEEFF}",
+                description = "The merchant's secret key (default: $SIM_SECRET_KEY or the demo key)", showDefaultValue = CommandLine.Help.Visibility.NEVER)
+        String secretKey;
+
+        @Option(names = "--algorithm", defaultValue = "HMAC-SHA256", description = "HMAC-SHA256 or HMAC-MD5 (default: ${DEFAULT-VALUE})")
+        String algorithm;
+
+        @Option(names = "--signature-field", defaultValue = "ORDER_HASH", description = "The signature's field (default: ${DEFAULT-VALUE})")
+        String signatureField;
+
+        @Option(names = "--fail", defaultValue = "0", description = "Answer the first N calls 503, as 2Checkout down (default: ${DEFAULT-VALUE})")
+        int fail;
+
+        @Override
+        public Integer call() throws Exception {
+            HmacAlgorithm a = java.util.Arrays.stream(HmacAlgorithm.values()).filter(h -> h.label().equalsIgnoreCase(algorithm))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("unknown --algorithm " + algorithm));
+            try (IdnEndpoint idn = IdnEndpoint.start(port, Map.of(merchant, secretKey), a, signatureField, Streams.out())) {
+                idn.failNext(fail);
+                Streams.out().println("2Checkout IDN endpoint at " + idn.url() + " (Ctrl-C stops it)");
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "webhook-receiver", mixinStandardHelpOptions = true,
+            description = "A vendor's webhook receiver on 127.0.0.1: verifies each event's Standard Webhooks signature with the "
+                    + "destination's secret and prints what arrives. Runs until stopped.")
+    static final class Webhooks implements Callable<Integer> {
+        @Option(names = "--port", defaultValue = "8091", description = "Port on 127.0.0.1 (default: ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--secret", required = true, defaultValue = "${env:SIM_WEBHOOK_SECRET}",
+                description = "The destination's secret, whsec_... (default: $SIM_WEBHOOK_SECRET)")
+        String secret;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(secret)) {
+                throw new IllegalArgumentException("--secret must be whsec_ followed by base64");
+            }
+            try (WebhookReceiver receiver = WebhookReceiver.start(port, secret, Streams.out())) {
+                Streams.out().println("Webhook receiver at " + receiver.url() + " (Ctrl-C stops it)");
+                new java.util.concurrent.CountDownLatch(1).await();
+            }
+            return 0;
         }
     }
 

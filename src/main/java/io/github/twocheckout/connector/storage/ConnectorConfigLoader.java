@@ -74,16 +74,17 @@ public class ConnectorConfigLoader {
                 String where = "vendor '" + vendorCode + "'";
                 Long vendorId = jdbc.queryForObject("""
                         INSERT INTO vendor (code, name, ins_vendor_id, merchant_code, contact_email, allow_md5_only,
-                                            keygen_allow_unsigned)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                                            keygen_allow_unsigned, idn_enabled)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, ins_vendor_id = EXCLUDED.ins_vendor_id,
                             merchant_code = EXCLUDED.merchant_code, contact_email = EXCLUDED.contact_email,
                             allow_md5_only = EXCLUDED.allow_md5_only,
-                            keygen_allow_unsigned = EXCLUDED.keygen_allow_unsigned, updated_at = now()
+                            keygen_allow_unsigned = EXCLUDED.keygen_allow_unsigned, idn_enabled = EXCLUDED.idn_enabled,
+                            updated_at = now()
                         RETURNING id""", Long.class,
                         vendorCode, string(v, "name", vendorCode), string(v, "insVendorId", null),
                         string(v, "merchantCode", null), required(v, "contactEmail", where),
-                        bool(v, "allowMd5Only", false), bool(v, "keygenAllowUnsigned", false));
+                        bool(v, "allowMd5Only", false), bool(v, "keygenAllowUnsigned", false), bool(v, "idn", false));
                 secrets(jdbc, vendorId, v);
                 for (Map<String, Object> c : list(v.get("connectors"), where + " connectors")) {
                     String connectorCode = required(c, "code", where + " connector");
@@ -115,6 +116,9 @@ public class ConnectorConfigLoader {
                     for (Map<String, Object> p : list(c.get("products"), cwhere + " products")) {
                         upsertProduct(jdbc, vendorId, connectorId, p, cwhere);
                         products++;
+                    }
+                    for (Map<String, Object> d : list(c.get("events"), cwhere + " events")) {
+                        upsertDestination(jdbc, connectorId, d, cwhere);
                     }
                 }
             }
@@ -162,6 +166,37 @@ public class ConnectorConfigLoader {
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(pwhere + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A destination of the connector's license events, by name. Its secrets as for a vendor's: one whose
+     * ${env:...} is unset keeps the stored value; {@code secretPrevious} left out ends a rotation.
+     */
+    private static void upsertDestination(JdbcTemplate jdbc, long connectorId, Map<String, Object> d, String where) {
+        String name = required(d, "name", where + " event destination");
+        String dwhere = where + " event destination '" + name + "'";
+        Object types = d.get("types");
+        String typeList = types instanceof List<?> l ? String.join(",", l.stream().map(o -> String.valueOf(o).trim()).toList())
+                : string(d, "types", "*");
+        Long id = jdbc.queryForObject("""
+                INSERT INTO event_destination (connector_id, name, uri, event_types, enabled) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (connector_id, name) DO UPDATE SET uri = EXCLUDED.uri, event_types = EXCLUDED.event_types,
+                    enabled = EXCLUDED.enabled, updated_at = now()
+                RETURNING id""", Long.class, connectorId, name, required(d, "uri", dwhere), typeList.isBlank() ? "*" : typeList,
+                bool(d, "enabled", true));
+        for (String[] s : new String[][] {{"secret", "secret"}, {"secretPrevious", "secret_previous"}}) {
+            if (!d.containsKey(s[0]) || d.get(s[0]) == null) {
+                jdbc.update("UPDATE event_destination SET " + s[1] + " = NULL WHERE id = ?", id);
+                continue;
+            }
+            String value = expand(String.valueOf(d.get(s[0])));
+            if (!value.isEmpty()) {
+                if (!io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(value)) {
+                    throw new IllegalArgumentException(dwhere + ": '" + s[0] + "' must be whsec_ followed by base64 of at least 16 bytes");
+                }
+                jdbc.update("UPDATE event_destination SET " + s[1] + " = ? WHERE id = ?", value, id);
+            }
         }
     }
 
