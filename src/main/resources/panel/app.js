@@ -361,7 +361,7 @@ async function vendorsPage() {
   const set = v => v ? 'set' : 'not set';
   const nodes = [el('h1', { text: 'Vendors' }), table([['Code', 'code'], ['Name', 'name'], ['INS vendor id', 'ins_vendor_id'],
     ['Merchant code', 'merchant_code'], ['Contact', 'contact_email'], ['Secret word', 'secret_word_set', set],
-    ['Secret key', 'secret_key_set', set], ['Previous key', 'secret_key_previous_set', set]], vendors, null, 'vendors'),
+    ['Secret key', 'secret_key_set', set], ['Previous key', 'secret_key_previous_set', set], ['IDN', 'idn_enabled']], vendors, null, 'vendors'),
   el('p', { class: 'muted', text: 'Secrets are write-only: nobody can read them back, here or through the API.' })];
   if (isAdmin()) {
     const form = el('form', { class: 'box inline', id: 'vendor-secrets', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
@@ -374,6 +374,8 @@ async function vendorsPage() {
     }); } },
       field('Vendor', el('select', { name: 'id' }, vendors.map(v => el('option', { value: v.id }, v.name)))),
       field('Contact email', input('contactEmail')),
+      field('Confirm fulfilment to 2Checkout (IDN)', el('select', { name: 'idn' }, el('option', { value: '' }, 'unchanged'),
+        el('option', { value: 'true' }, 'yes'), el('option', { value: 'false' }, 'no'))),
       field('New secret word', input('secretWord', { type: 'password', autocomplete: 'new-password' })),
       field('New secret key', input('secretKey', { type: 'password', autocomplete: 'new-password' })),
       field('Previous secret key', input('secretKeyPrevious', { type: 'password', autocomplete: 'new-password' })),
@@ -490,6 +492,65 @@ async function keysPage() {
   render(...nodes);
 }
 
+// ------------------------------------------------------------------ deliveries: events and IDN
+
+// A Standard Webhooks secret, made here in the browser: shown once, sent to the server, never read back.
+function newWebhookSecret() {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return 'whsec_' + btoa(String.fromCharCode(...bytes));
+}
+
+async function deliveriesPage(params) {
+  const [destinations, events, idn, connectors] = await Promise.all([api('GET', '/event-destinations'),
+    api('GET', '/events?' + new URLSearchParams({ status: params.get('status') || '', limit: 50 })),
+    api('GET', '/idn?limit=50'), api('GET', '/connectors')]);
+  const replay = (label, path, after) => el('button', { type: 'button', onclick: ev => { ev.stopPropagation(); guarded(async () => {
+    await api('POST', path); flash(after); deliveriesPage(params);
+  }); } }, label);
+  const nodes = [el('h1', { text: 'Deliveries' }),
+    el('p', { class: 'muted', text: 'License events to your own systems, and delivery confirmations (IDN) to 2Checkout. '
+      + 'Both are sent after the change is committed, retried with back-off, and kept here with what became of them.' }),
+    el('h2', { text: 'Event destinations' }),
+    table([['Connector', 'connector'], ['Name', 'name'], ['Endpoint', 'uri'], ['Types', 'event_types'], ['Enabled', 'enabled'],
+      ['Secret', 'secret_set', v => v ? 'set' : 'none'], ['Rotating', 'secret_previous_set'], ['Pending', 'pending'],
+      ['Failed', 'failed'], ['Last sent', 'last_sent_at'],
+      ['', 'id', (id, d) => d.failed > 0 ? replay('Replay failed', '/event-destinations/' + id + '/replay', 'Failed deliveries queued again.') : '']],
+      destinations, null, 'destinations')];
+  if (isAdmin()) {
+    const secret = input('secret', { id: 'destination-secret', readonly: true, size: 50 });
+    const form = el('form', { class: 'box inline', id: 'destination-form', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      const values = formValues(form);
+      await api('POST', '/event-destinations', values);
+      flash('Destination added. Copy its secret now: it is not shown again.');
+      deliveriesPage(params);
+    }); } },
+      field('Connector', el('select', { name: 'connectorId' }, connectors.map(c => el('option', { value: c.id }, c.name)))),
+      field('Name', input('name', { required: true })),
+      field('Endpoint URI', input('uri', { required: true, placeholder: 'https://crm.example.com/hooks/2checkout', size: 40 })),
+      field('Types', input('types', { placeholder: '* (all), or license.issued,license.revoked' })),
+      field('Secret (webhooks)', secret),
+      el('button', { type: 'button', id: 'destination-new-secret', onclick: () => { secret.value = newWebhookSecret(); } }, 'Make a secret'),
+      el('button', { type: 'submit' }, 'Add'));
+    nodes.push(el('h2', { text: 'Add a destination' }),
+      el('p', { class: 'muted', text: 'An http(s) endpoint receives signed webhooks (Standard Webhooks); give the receiver the secret. '
+        + 'Any other Camel endpoint (kafka:, jms:, file:, direct:) works with its component on the class path.' }), form);
+  }
+  nodes.push(el('h2', { text: 'Recent events' }),
+    el('p', {}, el('a', { href: '#/deliveries?status=FAILED' }, 'Failed only'), ' · ', el('a', { href: '#/deliveries' }, 'All')),
+    table([['Id', 'event_id'], ['Type', 'event_type'], ['Destination', 'destination'], ['Status', 'status', status],
+      ['Attempts', 'attempts'], ['Last error', 'last_error'], ['Queued', 'created_at'], ['Sent', 'sent_at'],
+      ['', 'id', (id, e) => e.status === 'PENDING' ? '' : replay('Replay', '/events/' + id + '/replay', 'Event queued again.')]],
+      events, e => e.license_id ? go('#/license/' + e.license_id) : null, 'events'),
+    el('h2', { text: 'Delivery confirmations to 2Checkout (IDN)' }),
+    table([['Vendor', 'vendor'], ['Order', 'order_ref', v => el('a', { href: '#/notifications?order=' + v }, v)],
+      ['Amount', 'order_amount'], ['Currency', 'order_currency'], ['Status', 'status', status], ['Attempts', 'attempts'],
+      ['2Checkout answered', 'response_message', (v, o) => o.response_code ? o.response_code + ' ' + (v || '') : '—'],
+      ['Last error', 'last_error'], ['Confirmed', 'confirmed_at'],
+      ['', 'id', (id, o) => o.status === 'FAILED' ? replay('Retry', '/idn/' + id + '/retry', 'Confirmation queued again.') : '']],
+      idn, null, 'idn'));
+  render(...nodes);
+}
+
 // ------------------------------------------------------------------ routing
 
 async function route() {
@@ -508,6 +569,7 @@ async function route() {
       case 'dead-letter': return deadLetterPage();
       case 'reports': return reportsPage(params);
       case 'keys': return keysPage();
+      case 'deliveries': return deliveriesPage(params);
       case 'vendors': return vendorsPage();
       case 'users': return usersPage();
       case 'export': return exportPage();

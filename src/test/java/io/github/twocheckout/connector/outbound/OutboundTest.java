@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class OutboundTest extends ConnectorTestBase {
 
-    private static final String KEY = "initech-key-2026";
+    private static final String KEY = "hooli-key-2026";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final IdnEndpoint idn;
@@ -38,7 +38,7 @@ class OutboundTest extends ConnectorTestBase {
     private final List<Long> destinations = new ArrayList<>();
 
     OutboundTest() throws Exception {
-        idn = IdnEndpoint.start(0, Map.of("INITECH", KEY), HmacAlgorithm.SHA256, "ORDER_HASH", null);
+        idn = IdnEndpoint.start(0, Map.of("HOOLI", KEY), HmacAlgorithm.SHA256, "ORDER_HASH", null);
         // The repository's routes and the README's example user route, as an integration engineer would add it.
         routes = Files.createTempDirectory(Path.of("target"), "outbound-routes");
         try (Stream<Path> files = Files.list(Path.of("routes"))) {
@@ -65,12 +65,12 @@ class OutboundTest extends ConnectorTestBase {
     }
 
     private Response keygen(String order, String pid, String pcode, int qty) {
-        SignedPost call = SignedPost.keygen(order, pid, pcode, qty).key(KEY).set("MERCHANT", "INITECH");
-        return connector.http().contentType("application/x-www-form-urlencoded").body(call.body()).post("/2co/keygen?merchant=INITECH");
+        SignedPost call = SignedPost.keygen(order, pid, pcode, qty).key(KEY).set("MERCHANT", "HOOLI");
+        return connector.http().contentType("application/x-www-form-urlencoded").body(call.body()).post("/2co/keygen?merchant=HOOLI");
     }
 
     private SignedPost ipnComplete(String order, String pid, String pcode, int qty) {
-        return SignedPost.ipn("INITECH", KEY, order, "COMPLETE").product(pid, pcode, "Initech", qty)
+        return SignedPost.ipn("HOOLI", KEY, order, "COMPLETE").product(pid, pcode, "Hooli", qty)
                 .set("IPN_TOTALGENERAL", "98.00").set("CURRENCY", "EUR");
     }
 
@@ -89,10 +89,10 @@ class OutboundTest extends ConnectorTestBase {
     @Test
     void anOrderThroughTheKeyGeneratorAndIpnIsConfirmedToTwoCheckoutOnceWithAValidSignature() {
         String order = order();
-        keygen(order, "8001", "INI-PRO", 2).then().statusCode(200);
+        keygen(order, "8001", "HOO-PRO", 2).then().statusCode(200);
         // The key generator's half alone is not enough: 2Checkout has not completed the order yet.
         assertThat(idnRow(order).get("ipn_complete_at")).isNull();
-        deliverIpn(ipnComplete(order, "8001", "INI-PRO", 2), 2);
+        deliverIpn(ipnComplete(order, "8001", "HOO-PRO", 2), 2);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> "CONFIRMED".equals(idnRow(order).get("status")));
         List<IdnEndpoint.Call> calls = idnCalls(order);
@@ -101,7 +101,7 @@ class OutboundTest extends ConnectorTestBase {
         assertThat(call.signatureValid()).isTrue();
         assertThat(new ArrayList<>(call.form().keySet()))
                 .containsExactly("MERCHANT", "ORDER_REF", "ORDER_AMOUNT", "ORDER_CURRENCY", "IDN_DATE", "ORDER_HASH");
-        assertThat(call.form()).containsEntry("MERCHANT", "INITECH").containsEntry("ORDER_AMOUNT", "98.00")
+        assertThat(call.form()).containsEntry("MERCHANT", "HOOLI").containsEntry("ORDER_AMOUNT", "98.00")
                 .containsEntry("ORDER_CURRENCY", "EUR");
         assertThat(call.form().get("IDN_DATE")).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d");
         Map<String, Object> row = idnRow(order);
@@ -128,9 +128,9 @@ class OutboundTest extends ConnectorTestBase {
         String order = order();
         idn.failNext(2);
         // IPN first this time, the key generator's answer second.
-        deliverIpn(ipnComplete(order, "8001", "INI-PRO", 1), 1);
+        deliverIpn(ipnComplete(order, "8001", "HOO-PRO", 1), 1);
         assertThat(idnRow(order).get("codes_answered_at")).isNull();
-        keygen(order, "8001", "INI-PRO", 1).then().statusCode(200);
+        keygen(order, "8001", "HOO-PRO", 1).then().statusCode(200);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(idnRow(order).get("status")));
         List<IdnEndpoint.Call> calls = idnCalls(order);
@@ -144,13 +144,13 @@ class OutboundTest extends ConnectorTestBase {
     void aConfirmationGivenUpOnIsFailedAlertedAndRetriedFromTheApi() {
         String order = order();
         idn.failNext(100);
-        keygen(order, "8001", "INI-PRO", 1).then().statusCode(200);
-        deliverIpn(ipnComplete(order, "8001", "INI-PRO", 1), 2);
+        keygen(order, "8001", "HOO-PRO", 1).then().statusCode(200);
+        deliverIpn(ipnComplete(order, "8001", "HOO-PRO", 1), 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> "FAILED".equals(idnRow(order).get("status")));
         assertThat(idnRow(order).get("attempts")).isEqualTo(4);
         assertThat((String) idnRow(order).get("last_error")).contains("503");
         awaitMails("delivery confirmation (IDN) of order " + order, 1);
-        assertThat(recipients(mailsAbout(order).get(0))).contains("licensing@initech.test").contains("support@operator.test");
+        assertThat(recipients(mailsAbout(order).get(0))).contains("licensing@hooli.test").contains("support@operator.test");
 
         idn.failNext(0);
         long id = ((Number) idnRow(order).get("id")).longValue();
@@ -174,7 +174,7 @@ class OutboundTest extends ConnectorTestBase {
     }
 
     private long connectorId() {
-        return connector.jdbc().queryForObject("SELECT c.id FROM connector c JOIN vendor v ON v.id = c.vendor_id WHERE v.code = 'initech'",
+        return connector.jdbc().queryForObject("SELECT c.id FROM connector c JOIN vendor v ON v.id = c.vendor_id WHERE v.code = 'hooli'",
                 Long.class);
     }
 
@@ -186,13 +186,13 @@ class OutboundTest extends ConnectorTestBase {
             long files = addDestination("files-" + SignedPost.nextNumber(), "direct:my-events", null);
             String order = order();
 
-            keygen(order, "8001", "INI-PRO", 1).then().statusCode(200);
+            keygen(order, "8001", "HOO-PRO", 1).then().statusCode(200);
             String code = (String) connector.licenses(order).get(0).get("code");
             await().atMost(Duration.ofSeconds(20)).until(() -> types(receiver, code).size() == 1);
 
             // The receiver is down for a while: the refund's revoke and the admin's reinstate wait, in order.
             receiver.down(true);
-            deliverIpn(SignedPost.ipn("INITECH", KEY, order, "REFUND").product("8001", "INI-PRO", "Initech", 1), 2);
+            deliverIpn(SignedPost.ipn("HOOLI", KEY, order, "REFUND").product("8001", "HOO-PRO", "Hooli", 1), 2);
             long licenseId = ((Number) connector.licenses(order).get(0).get("id")).longValue();
             connector.admin().contentType("application/json").body(Map.of("reason", "refund reversed by hand"))
                     .post("/api/licenses/" + licenseId + "/reinstate").then().statusCode(200);
@@ -208,7 +208,7 @@ class OutboundTest extends ConnectorTestBase {
             JsonNode issued = JSON.readTree(receiver.verifiedBodies().stream().filter(b -> b.contains(code)).findFirst().orElseThrow());
             assertThat(issued.path("data").path("schemaVersion").asInt()).isEqualTo(1);
             assertThat(issued.path("data").path("license").path("orderRef").asText()).isEqualTo(order);
-            assertThat(issued.path("data").path("license").path("product").path("code").asText()).isEqualTo("INI-PRO");
+            assertThat(issued.path("data").path("license").path("product").path("code").asText()).isEqualTo("HOO-PRO");
             assertThat(receiver.verifiedBodies()).noneMatch(b -> b.contains(KEY) || b.contains("whsec_"));
 
             // The same three events, once each, as files by the user route.
@@ -229,7 +229,7 @@ class OutboundTest extends ConnectorTestBase {
             receiver.down(true);
             long webhook = addDestination("warehouse-" + SignedPost.nextNumber(), receiver.url(), secret);
             String order = order();
-            keygen(order, "8001", "INI-PRO", 1).then().statusCode(200);
+            keygen(order, "8001", "HOO-PRO", 1).then().statusCode(200);
             String code = (String) connector.licenses(order).get(0).get("code");
             await().atMost(Duration.ofSeconds(30)).until(() -> connector.jdbc().queryForObject(
                     "SELECT count(*) FROM event_outbox WHERE destination_id = ? AND status = 'FAILED'", Integer.class, webhook) == 1);

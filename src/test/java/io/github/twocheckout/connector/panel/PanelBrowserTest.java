@@ -300,4 +300,44 @@ class PanelBrowserTest extends ConnectorTestBase {
         assertThat(find("[data-test=signing-keys]").getText()).doesNotContainIgnoringCase("private");
         shot("13-signing-keys");
     }
+
+    @Test
+    @Order(8)
+    void theDeliveriesPageAddsADestinationWithASecretMadeInTheBrowserThatIsNeverShownAgain() throws Exception {
+        String name = "warehouse-" + System.nanoTime();
+        Path dir = Files.createTempDirectory(Path.of("target"), "panel-events");
+        open("#/deliveries"); // still the admin
+        find("#destination-form select[name=connectorId]").sendKeys("ACME Suite");
+        type("#destination-form input[name=name]", name);
+        type("#destination-form input[name=uri]", "file:" + dir.toAbsolutePath());
+        type("#destination-form input[name=types]", "license.issued");
+        find("#destination-new-secret").click();
+        String secret = find("#destination-secret").getAttribute("value");
+        assertThat(secret).startsWith("whsec_");
+        WebElement add = find("#destination-form button[type=submit]");
+        scrollTo(add);
+        add.click();
+        waitForText("#flash", "Destination added");
+        waitForText("[data-test=destinations]", name);
+        assertThat(find("[data-test=destinations]").getText()).doesNotContain(secret.substring(6, 20));
+        long id = connector.jdbc().queryForObject("SELECT id FROM event_destination WHERE name = ?", Long.class, name);
+        try {
+            // An order of the connector lands in the folder, as the JSON event the page lists.
+            io.github.twocheckout.connector.support.SignedPost ipn = io.github.twocheckout.connector.support.SignedPost.ipn("COMPLETE")
+                    .product("5001", "ACME-PRO", "ACME Pro", 1);
+            deliverIpn(ipn, 1);
+            wait.until(d -> {
+                try (var files = Files.list(dir)) {
+                    return files.count() == 1;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            open("#/deliveries?status=SENT"); // another address than the page's own: the page is read again
+            waitForText("[data-test=events]", "license.issued");
+            shot("14-deliveries");
+        } finally {
+            connector.jdbc().update("DELETE FROM event_destination WHERE id = ?", id);
+        }
+    }
 }
