@@ -28,6 +28,21 @@ public final class AlertMail implements Addressed {
         this.lines = List.copyOf(lines);
     }
 
+    /** The vendor's contact and, when set, the operator's support address: who hears of an alert. */
+    static List<String> recipients(Object contactEmail, String supportAddress) {
+        java.util.Set<String> to = new java.util.LinkedHashSet<>();
+        to.add((String) contactEmail);
+        if (supportAddress != null && !supportAddress.isBlank()) {
+            to.add(supportAddress.trim());
+        }
+        return List.copyOf(to);
+    }
+
+    /** A text (an error, a reason) on one line of the email. */
+    static String oneLine(Object text) {
+        return String.valueOf(text).replaceAll("\\s+", " ");
+    }
+
     /** failure-share, silence, ins-gap or daily-digest (templates alert-KIND.txt and daily-digest.txt). */
     public String getKind() {
         return kind;

@@ -1,9 +1,7 @@
 package io.github.twocheckout.connector.alerts;
 
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.Variable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -30,13 +28,13 @@ public class DeliveryAlerts {
                        (SELECT count(*) FROM event_outbox o WHERE o.destination_id = d.id AND o.status = 'FAILED') AS failed
                 FROM event_destination d JOIN connector c ON c.id = d.connector_id JOIN vendor v ON v.id = c.vendor_id
                 WHERE d.id = ?""", destinationId);
-        return new AlertMail("delivery-failed", "delivery-failed:event:" + destinationId + ":" + d.get("hour"), recipients(d),
+        return new AlertMail("delivery-failed", "delivery-failed:event:" + destinationId + ":" + d.get("hour"), AlertMail.recipients(d.get("contact_email"), supportAddress),
                 (String) d.get("code"), (String) d.get("vendor_name"),
                 "events to '" + d.get("name") + "' could not be delivered",
                 List.of("Destination: " + d.get("name") + " (connector " + d.get("connector") + ")",
                         "Endpoint: " + io.github.twocheckout.connector.outbound.EventOutbox.safeUri((String) d.get("uri")),
                         "Event given up on: " + eventId + " (" + type + ")",
-                        "Last error: " + oneLine(error),
+                        "Last error: " + AlertMail.oneLine(error),
                         "Deliveries waiting for a replay at this destination: " + d.get("failed"),
                         "Replay them in the panel (Deliveries) or with POST /api/event-destinations/" + destinationId + "/replay."));
     }
@@ -45,27 +43,14 @@ public class DeliveryAlerts {
         Map<String, Object> o = jdbc.queryForMap("""
                 SELECT o.order_ref, o.order_amount, o.order_currency, v.code, v.name AS vendor_name, v.contact_email
                 FROM idn_outbox o JOIN vendor v ON v.id = o.vendor_id WHERE o.id = ?""", idnId);
-        return new AlertMail("delivery-failed", "delivery-failed:idn:" + idnId + ":" + attempts, recipients(o),
+        return new AlertMail("delivery-failed", "delivery-failed:idn:" + idnId + ":" + attempts, AlertMail.recipients(o.get("contact_email"), supportAddress),
                 (String) o.get("code"), (String) o.get("vendor_name"),
                 "2Checkout did not accept the delivery confirmation (IDN) of order " + o.get("order_ref"),
                 List.of("Order: " + o.get("order_ref") + ", " + o.get("order_amount") + " " + o.get("order_currency"),
                         "Attempts: " + attempts,
-                        "Last error: " + oneLine(error),
+                        "Last error: " + AlertMail.oneLine(error),
                         "2Checkout keeps the order in progress until fulfilment is confirmed: confirm it in 2Checkout's",
                         "control panel, or retry in the connector's panel (Deliveries) or with POST /api/idn/" + idnId + "/retry."));
-    }
-
-    private List<String> recipients(Map<String, Object> vendor) {
-        Set<String> to = new LinkedHashSet<>();
-        to.add((String) vendor.get("contact_email"));
-        if (supportAddress != null && !supportAddress.isBlank()) {
-            to.add(supportAddress.trim());
-        }
-        return List.copyOf(to);
-    }
-
-    private static String oneLine(Object text) {
-        return String.valueOf(text).replaceAll("\\s+", " ");
     }
 
     public void setSupportAddress(String supportAddress) {

@@ -3,10 +3,8 @@ package io.github.twocheckout.connector.alerts;
 import io.github.twocheckout.connector.mail.MailOutbox;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -152,7 +150,7 @@ public class VendorAlerts {
                 FROM notification
                 WHERE vendor_id = ? AND received_at > now() - make_interval(mins => ?) AND status IN ('FAILED', 'REJECTED')
                 GROUP BY 1, 2 ORDER BY 3 DESC, 2 LIMIT 5""", vendorId, failureWindowMinutes)) {
-            lines.add("  " + reason.get("n") + " x " + reason.get("status") + ": " + oneLine(reason.get("reason")));
+            lines.add("  " + reason.get("n") + " x " + reason.get("status") + ": " + AlertMail.oneLine(reason.get("reason")));
         }
         alerts.add(new AlertMail("failure-share", key, recipients(vendor),
                 (String) vendor.get("code"), (String) vendor.get("name"),
@@ -256,16 +254,7 @@ public class VendorAlerts {
     }
 
     private List<String> recipients(Map<String, Object> vendor) {
-        Set<String> to = new LinkedHashSet<>();
-        to.add((String) vendor.get("contact_email"));
-        if (supportAddress != null && !supportAddress.isBlank()) {
-            to.add(supportAddress.trim());
-        }
-        return List.copyOf(to);
-    }
-
-    private static String oneLine(Object text) {
-        return String.valueOf(text).replaceAll("\\s+", " ");
+        return AlertMail.recipients(vendor.get("contact_email"), supportAddress);
     }
 
     public void setSupportAddress(String supportAddress) {

@@ -1,6 +1,5 @@
 package io.github.twocheckout.connector.outbound;
 
-import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.protocol.WebhookSignature;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The event outbox (routes/events.camel.yaml). License events are queued by the database in the
@@ -23,17 +21,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * retries failures with back-off until the schedule gives up: then the row is FAILED (the dead
  * letter) until a replay.
  */
-public class EventOutbox {
+public class EventOutbox extends Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventOutbox.class);
 
-    private final JdbcTemplate jdbc;
-    private RetrySchedule schedule = new RetrySchedule(5, 3600, 20);
-    private int batch = 100;
-    private int leaseSeconds = 60;
-
     public EventOutbox(DataSource dataSource) {
-        this.jdbc = new JdbcTemplate(dataSource);
+        super(dataSource, "event_outbox", new RetrySchedule(5, 3600, 20));
     }
 
     /**
@@ -134,12 +127,7 @@ public class EventOutbox {
         String error = RetrySchedule.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         long id = exchange.getVariable("eventOutboxId", Long.class);
         int attempts = exchange.getVariable("eventAttempts", Integer.class);
-        boolean dead = schedule.exhausted(attempts);
-        long delay = schedule.delayAfter(attempts);
-        jdbc.update("""
-                UPDATE event_outbox SET status = ?, next_attempt_at = now() + make_interval(secs => ?), lease_until = NULL,
-                       last_error = ?
-                WHERE id = ?""", dead ? "FAILED" : "PENDING", delay, error, id);
+        boolean dead = failed(id, attempts, error);
         exchange.setVariable("eventDeadLettered", dead);
         exchange.setVariable("eventError", error);
         if (dead) {
@@ -147,27 +135,18 @@ public class EventOutbox {
                     exchange.getVariable("eventDestinationName"), attempts, error);
         } else {
             LOG.warn("event {} to destination '{}' not delivered (attempt {}), next try in {} s: {}", exchange.getVariable("eventId"),
-                    exchange.getVariable("eventDestinationName"), attempts, delay, error);
+                    exchange.getVariable("eventDestinationName"), attempts, schedule.delayAfter(attempts), error);
         }
     }
 
     /** Sends one delivery again, whatever became of it (FAILED, or SENT and lost on the other side). */
     public Map<String, Object> replay(@Header("id") long id) {
-        int n = jdbc.update("""
-                UPDATE event_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL
-                WHERE id = ? AND status IN ('FAILED', 'SENT')""", id);
-        if (n == 0 && jdbc.queryForList("SELECT 1 FROM event_outbox WHERE id = ?", id).isEmpty()) {
-            throw new ApiNotFoundException("no event delivery " + id);
-        }
-        return Map.of("replayed", n);
+        return Map.of("replayed", requeueOne(id, "'FAILED', 'SENT'", "event delivery"));
     }
 
     /** Sends every dead-lettered delivery of a destination again, oldest first (as they were queued). */
     public Map<String, Object> replayFailed(@Header("id") long destinationId) {
-        int n = jdbc.update("""
-                UPDATE event_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL
-                WHERE destination_id = ? AND status = 'FAILED'""", destinationId);
-        return Map.of("replayed", n);
+        return Map.of("replayed", requeue("destination_id = ? AND status = 'FAILED'", destinationId));
     }
 
     /** Deliveries, newest first: by destination, status, license or event type, at most limit. */
@@ -192,7 +171,7 @@ public class EventOutbox {
             where.append(" AND o.event_type = ?");
             args.add(type.trim());
         }
-        args.add(limit == null || limit.isBlank() ? 100 : Math.min(1000, Math.max(1, Integer.parseInt(limit.trim()))));
+        args.add(limit(limit));
         List<Map<String, Object>> rows = jdbc.queryForList("""
                 SELECT o.id, o.event_id, o.event_type, o.license_id, o.notification_id, o.status, o.attempts,
                        o.next_attempt_at, o.last_error, o.created_at, o.sent_at, o.payload,
@@ -212,29 +191,5 @@ public class EventOutbox {
     public static boolean isWebhook(String uri) {
         String u = uri == null ? "" : uri.trim().toLowerCase(Locale.ROOT);
         return u.startsWith("http:") || u.startsWith("https:");
-    }
-
-    static boolean present(String s) {
-        return s != null && !s.isBlank();
-    }
-
-    public void setRetryDelaySeconds(long seconds) {
-        schedule = new RetrySchedule(seconds, schedule.maxDelaySeconds(), schedule.maxAttempts());
-    }
-
-    public void setMaxRetryDelaySeconds(long seconds) {
-        schedule = new RetrySchedule(schedule.firstDelaySeconds(), seconds, schedule.maxAttempts());
-    }
-
-    public void setMaxAttempts(int attempts) {
-        schedule = new RetrySchedule(schedule.firstDelaySeconds(), schedule.maxDelaySeconds(), attempts);
-    }
-
-    public void setBatch(int batch) {
-        this.batch = batch;
-    }
-
-    public void setLeaseSeconds(int leaseSeconds) {
-        this.leaseSeconds = leaseSeconds;
     }
 }

@@ -1,6 +1,5 @@
 package io.github.twocheckout.connector.outbound;
 
-import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.model.StoredNotification;
 import io.github.twocheckout.connector.protocol.HmacAlgorithm;
 import io.github.twocheckout.connector.protocol.IdnMessage;
@@ -19,7 +18,6 @@ import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The IDN outbox (routes/idn.camel.yaml): fulfilment confirmations for the orders of vendors that
@@ -28,22 +26,17 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * parsed answer, and tries again with back-off until 2Checkout accepts it or the schedule gives up
  * (FAILED, alerted, retried from the panel or API).
  */
-public class IdnOutbox {
+public class IdnOutbox extends Outbox {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdnOutbox.class);
 
-    private final JdbcTemplate jdbc;
-    private RetrySchedule schedule = new RetrySchedule(30, 3600, 24);
     private List<String> fields = List.of("MERCHANT", "ORDER_REF", "ORDER_AMOUNT", "ORDER_CURRENCY", "IDN_DATE");
     private String signatureField = "ORDER_HASH";
     private HmacAlgorithm algorithm = HmacAlgorithm.SHA256;
     private Set<String> acceptedCodes = Set.of("1");
     private boolean verifyAnswer = true;
-    private int batch = 50;
-    private int leaseSeconds = 60;
-
     public IdnOutbox(DataSource dataSource) {
-        this.jdbc = new JdbcTemplate(dataSource);
+        super(dataSource, "idn_outbox", new RetrySchedule(30, 3600, 24));
     }
 
     /** The key generator answered a call with codes: its half of the order's confirmation. */
@@ -139,11 +132,7 @@ public class IdnOutbox {
         String error = RetrySchedule.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         long id = exchange.getVariable("idnId", Long.class);
         int attempts = exchange.getVariable("idnAttempts", Integer.class);
-        boolean failed = schedule.exhausted(attempts);
-        long delay = schedule.delayAfter(attempts);
-        jdbc.update("""
-                UPDATE idn_outbox SET status = ?, next_attempt_at = now() + make_interval(secs => ?), lease_until = NULL, last_error = ?
-                WHERE id = ?""", failed ? "FAILED" : "PENDING", delay, error, id);
+        boolean failed = failed(id, attempts, error);
         exchange.setVariable("idnFailed", failed);
         exchange.setVariable("idnError", error);
         if (failed) {
@@ -151,19 +140,13 @@ public class IdnOutbox {
                     exchange.getVariable("idnVendorCode"), attempts, error);
         } else {
             LOG.warn("IDN for order {} of vendor {} not confirmed (attempt {}), next try in {} s: {}", exchange.getVariable("idnOrderRef"),
-                    exchange.getVariable("idnVendorCode"), attempts, delay, error);
+                    exchange.getVariable("idnVendorCode"), attempts, schedule.delayAfter(attempts), error);
         }
     }
 
     /** Sends a FAILED (or waiting) confirmation again now. A confirmed one is never sent twice. */
     public Map<String, Object> retry(@Header("id") long id) {
-        int n = jdbc.update("""
-                UPDATE idn_outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), lease_until = NULL
-                WHERE id = ? AND status IN ('FAILED', 'PENDING')""", id);
-        if (n == 0 && jdbc.queryForList("SELECT 1 FROM idn_outbox WHERE id = ?", id).isEmpty()) {
-            throw new ApiNotFoundException("no IDN " + id);
-        }
-        return Map.of("retried", n);
+        return Map.of("retried", requeueOne(id, "'FAILED', 'PENDING'", "IDN"));
     }
 
     /** Confirmations, newest first, by order, vendor or status (WAITING: a half is missing). */
@@ -171,15 +154,15 @@ public class IdnOutbox {
                                             @Header("status") String status, @Header("limit") String limit) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
-        if (EventOutbox.present(order)) {
+        if (present(order)) {
             where.append(" AND o.order_ref = ?");
             args.add(order.trim());
         }
-        if (EventOutbox.present(vendor)) {
+        if (present(vendor)) {
             where.append(" AND o.vendor_id = ?");
             args.add(Long.parseLong(vendor.trim()));
         }
-        if (EventOutbox.present(status)) {
+        if (present(status)) {
             String s = status.trim().toUpperCase(Locale.ROOT);
             where.append("WAITING".equals(s) ? " AND o.status = 'PENDING' AND (o.codes_answered_at IS NULL OR o.ipn_complete_at IS NULL)"
                     : " AND o.status = ?");
@@ -187,7 +170,7 @@ public class IdnOutbox {
                 args.add(s);
             }
         }
-        args.add(limit == null || limit.isBlank() ? 100 : Math.min(1000, Math.max(1, Integer.parseInt(limit.trim()))));
+        args.add(limit(limit));
         return jdbc.queryForList("""
                 SELECT o.id, v.code AS vendor, o.order_ref, o.order_amount, o.order_currency, o.codes_answered_at,
                        o.ipn_complete_at,
@@ -222,26 +205,6 @@ public class IdnOutbox {
 
     public void setVerifyAnswer(boolean verifyAnswer) {
         this.verifyAnswer = verifyAnswer;
-    }
-
-    public void setRetryDelaySeconds(long seconds) {
-        schedule = new RetrySchedule(seconds, schedule.maxDelaySeconds(), schedule.maxAttempts());
-    }
-
-    public void setMaxRetryDelaySeconds(long seconds) {
-        schedule = new RetrySchedule(schedule.firstDelaySeconds(), seconds, schedule.maxAttempts());
-    }
-
-    public void setMaxAttempts(int attempts) {
-        schedule = new RetrySchedule(schedule.firstDelaySeconds(), schedule.maxDelaySeconds(), attempts);
-    }
-
-    public void setBatch(int batch) {
-        this.batch = batch;
-    }
-
-    public void setLeaseSeconds(int leaseSeconds) {
-        this.leaseSeconds = leaseSeconds;
     }
 
     /** 2Checkout answered, but not with an accepted confirmation. */
