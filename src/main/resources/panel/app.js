@@ -278,6 +278,15 @@ async function licensePage(id) {
     ['To', 'to_status'], ['Why', 'detail'], ['By', 'actor', (v, e) => v ? v : e.notification_id
       ? el('a', { href: '#/notification/' + e.notification_id }, e.channel + ' ' + e.message_type + ' #' + e.notification_id) : '—']],
   l.events, null, 'history'));
+  // What was sent out about it: its events to the connector's destinations, and the order's IDN.
+  nodes.push(el('h2', { text: 'Sent out' }), table([['Event', 'event_id'], ['Type', 'event_type'], ['Destination', 'destination'],
+    ['Status', 'status', status], ['Attempts', 'attempts'], ['Last error', 'last_error'], ['Sent', 'sent_at']],
+  l.deliveries, null, 'license-deliveries'));
+  if (l.idn) {
+    nodes.push(el('p', { 'data-test': 'license-idn' }, 'Delivery confirmation to 2Checkout (IDN) of order ' + l.order_ref + ': ',
+      status(l.idn.status), l.idn.response_code ? ' (2Checkout answered ' + l.idn.response_code + ' ' + fmt(l.idn.response_message) + ')' : '',
+      l.idn.last_error ? ' ' + l.idn.last_error : '', ' ', el('a', { href: '#/deliveries' }, 'Deliveries')));
+  }
   render(...nodes);
 }
 

@@ -61,6 +61,11 @@ public class IdnOutbox extends Outbox {
                 ipn.getOrderRef(), ipn.getTotalGeneral(), ipn.getCurrency(), notification.getVendorId());
     }
 
+    /** A row's status as shown: WAITING while the key generator's answer or IPN COMPLETE is missing. */
+    public static final String STATUS = """
+            CASE WHEN o.status = 'PENDING' AND (o.codes_answered_at IS NULL OR o.ipn_complete_at IS NULL)
+                 THEN 'WAITING' ELSE o.status END""";
+
     static final String CLAIM_DUE = """
             UPDATE idn_outbox o SET lease_until = now() + make_interval(secs => ?), attempts = o.attempts + 1
             FROM vendor v
@@ -174,8 +179,8 @@ public class IdnOutbox extends Outbox {
         return jdbc.queryForList("""
                 SELECT o.id, v.code AS vendor, o.order_ref, o.order_amount, o.order_currency, o.codes_answered_at,
                        o.ipn_complete_at,
-                       CASE WHEN o.status = 'PENDING' AND (o.codes_answered_at IS NULL OR o.ipn_complete_at IS NULL)
-                            THEN 'WAITING' ELSE o.status END AS status,
+                       """ + STATUS + """
+                        AS status,
                        o.attempts, o.next_attempt_at, o.last_error, o.idn_date, o.response_code, o.response_message,
                        o.created_at, o.confirmed_at
                 FROM idn_outbox o JOIN vendor v ON v.id = o.vendor_id""" + where + " ORDER BY o.id DESC LIMIT ?", args.toArray());

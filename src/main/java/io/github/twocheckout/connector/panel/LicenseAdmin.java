@@ -83,6 +83,15 @@ public class LicenseAdmin {
         license.put("activations", jdbc.queryForList("""
                 SELECT id, fingerprint, machine_name, client_address, first_seen_at, last_seen_at, released_at, released_by
                 FROM license_activation WHERE license_id = ? ORDER BY released_at IS NOT NULL, first_seen_at""", id));
+        license.put("deliveries", jdbc.queryForList("""
+                SELECT o.id, o.event_id, o.event_type, d.name AS destination, o.status, o.attempts, o.last_error, o.created_at, o.sent_at
+                FROM event_outbox o JOIN event_destination d ON d.id = o.destination_id WHERE o.license_id = ? ORDER BY o.id""", id));
+        List<Map<String, Object>> idn = jdbc.queryForList("""
+                SELECT o.id,
+                """ + io.github.twocheckout.connector.outbound.IdnOutbox.STATUS + """
+                 AS status, o.attempts, o.response_code, o.response_message, o.last_error, o.confirmed_at
+                FROM idn_outbox o JOIN license l ON l.vendor_id = o.vendor_id AND l.order_ref = o.order_ref WHERE l.id = ?""", id);
+        license.put("idn", idn.isEmpty() ? null : idn.get(0));
         return license;
     }
 

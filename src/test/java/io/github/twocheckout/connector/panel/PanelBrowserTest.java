@@ -336,6 +336,8 @@ class PanelBrowserTest extends ConnectorTestBase {
             open("#/deliveries?status=SENT"); // another address than the page's own: the page is read again
             waitForText("[data-test=events]", "license.issued");
             shot("14-deliveries");
+            open("#/license/" + connector.licenses(ipn.refno()).get(0).get("id"));
+            waitForText("[data-test=license-deliveries]", "license.issued");
         } finally {
             connector.jdbc().update("DELETE FROM event_destination WHERE id = ?", id);
         }
