@@ -241,6 +241,47 @@ class OutboundTest extends ConnectorTestBase {
         }
     }
 
+    @Test
+    void aRotatedSecretSignsBesideTheOldOneUntilTheRotationEndsAndActivationsAreEvents() throws Exception {
+        String oldSecret = WebhookSignature.newSecret();
+        String newSecret = WebhookSignature.newSecret();
+        try (WebhookReceiver oldReceiver = WebhookReceiver.start(0, oldSecret, null)) {
+            long webhook = addDestination("license-server-" + SignedPost.nextNumber(), oldReceiver.url(), oldSecret);
+            Response rotated = connector.admin().contentType("application/json").body(Map.of("secret", newSecret, "rotate", true))
+                    .put("/api/event-destinations/" + webhook);
+            rotated.then().statusCode(200);
+            assertThat(rotated.jsonPath().getBoolean("secret_previous_set")).isTrue();
+            assertThat(rotated.asString()).doesNotContain(newSecret).doesNotContain(oldSecret);
+
+            String order = order();
+            keygen(order, "8001", "HOO-PRO", 1).then().statusCode(200);
+            String code = (String) connector.licenses(order).get(0).get("code");
+            // The buyer's application activates it: an event too.
+            connector.http().contentType("application/json").body(Map.of("code", code, "fingerprint", "rotation-machine-1"))
+                    .post("/v1/licenses/activate").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> types(oldReceiver, code).size() == 2);
+            assertThat(types(oldReceiver, code)).containsExactly("license.issued", "license.activated");
+            // Both secrets signed: a receiver that already has the new one verifies the same deliveries.
+            WebhookReceiver.Delivery d = oldReceiver.deliveries().stream().filter(x -> x.body().contains(code)).findFirst().orElseThrow();
+            assertThat(d.signature().split(" ")).hasSize(2);
+            assertThat(WebhookSignature.verify(newSecret, d.id(), d.timestamp(), d.body(), d.signature(),
+                    Long.parseLong(d.timestamp()), 300)).isTrue();
+
+            connector.admin().contentType("application/json").body(Map.of("endRotation", true))
+                    .put("/api/event-destinations/" + webhook).then().statusCode(200);
+            connector.http().contentType("application/json").body(Map.of("code", code, "fingerprint", "rotation-machine-1"))
+                    .post("/v1/licenses/deactivate").then().statusCode(200);
+            await().atMost(Duration.ofSeconds(20)).until(() -> oldReceiver.deliveries().stream()
+                    .filter(x -> x.body().contains(code)).count() == 3);
+            WebhookReceiver.Delivery last = oldReceiver.deliveries().stream().filter(x -> x.body().contains("license.deactivated")
+                    && x.body().contains(code)).findFirst().orElseThrow();
+            assertThat(last.signature().split(" ")).hasSize(1);
+            assertThat(last.verified()).as("the old secret no longer signs").isFalse();
+            assertThat(WebhookSignature.verify(newSecret, last.id(), last.timestamp(), last.body(), last.signature(),
+                    Long.parseLong(last.timestamp()), 300)).isTrue();
+        }
+    }
+
     /** The types of the verified events about this license code, in the order they arrived. */
     private static List<String> types(WebhookReceiver receiver, String code) {
         return receiver.verifiedBodies().stream().filter(b -> b.contains(code)).map(b -> {
