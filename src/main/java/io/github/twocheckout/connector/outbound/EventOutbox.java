@@ -69,7 +69,7 @@ public class EventOutbox extends Outbox {
                                                AND p.status = 'PENDING' AND p.id < c.id)
                            ORDER BY c.next_attempt_at LIMIT ? FOR UPDATE OF c SKIP LOCKED)
             RETURNING o.id, o.event_id, o.event_type, o.payload, o.attempts, o.license_id,
-                      d.id AS destination_id, d.name AS destination_name, d.uri, d.secret, d.secret_previous""";
+                      d.id AS destination_id, d.name AS destination_name, d.uri""";
 
     /** Due rows, leased to this sender; a sender that dies leaves them to another when the lease runs out. */
     public List<Map<String, Object>> claimDue() {
@@ -96,7 +96,11 @@ public class EventOutbox extends Outbox {
         m.removeHeaders("*");
         m.setHeader("webhook-id", id);
         m.setHeader("webhook-timestamp", String.valueOf(timestamp));
-        String signature = WebhookSignature.header(id, timestamp, payload, (String) row.get("secret"), (String) row.get("secret_previous"));
+        // The secrets are read here, not claimed with the row: a claimed batch may end up in an error log.
+        Map<String, Object> secrets = jdbc.queryForMap("SELECT secret, secret_previous FROM event_destination WHERE id = ?",
+                row.get("destination_id"));
+        String signature = WebhookSignature.header(id, timestamp, payload, (String) secrets.get("secret"),
+                (String) secrets.get("secret_previous"));
         if (!signature.isEmpty()) {
             m.setHeader("webhook-signature", signature);
         }

@@ -223,9 +223,10 @@ class OutboundTest extends ConnectorTestBase {
     }
 
     @Test
-    void aDeliveryGivenUpOnIsDeadLetteredAlertedAndReplayed() throws Exception {
+    void aDeliveryGivenUpOnIsDeadLetteredAlertedAndReplayedAndNoSecretIsLogged() throws Exception {
         String secret = WebhookSignature.newSecret();
-        try (WebhookReceiver receiver = WebhookReceiver.start(0, secret, null)) {
+        try (WebhookReceiver receiver = WebhookReceiver.start(0, secret, null);
+             io.github.twocheckout.connector.support.LogCapture log = new io.github.twocheckout.connector.support.LogCapture()) {
             receiver.down(true);
             long webhook = addDestination("warehouse-" + SignedPost.nextNumber(), receiver.url(), secret);
             String order = order();
@@ -238,6 +239,10 @@ class OutboundTest extends ConnectorTestBase {
             receiver.down(false);
             connector.api().post("/api/event-destinations/" + webhook + "/replay").then().statusCode(200);
             await().atMost(Duration.ofSeconds(20)).until(() -> types(receiver, code).equals(List.of("license.issued")));
+            assertThat(log.lines()).anyMatch(l -> l.contains("FAILED after 3 attempt(s)"));
+            assertThat(log.text()).doesNotContain(secret).doesNotContain(secret.substring(6)).doesNotContain(KEY);
+            String mail = text(mailsAbout("could not be delivered").get(0));
+            assertThat(mail).doesNotContain(secret.substring(6)).doesNotContain(KEY);
         }
     }
 
