@@ -5,6 +5,7 @@ SELECT m.id AS mapping_id, m.name AS product_name, m.edition, m.license_type, m.
        m.max_activations, m.code_mode, m.upgrade_policy, c.id AS connector_id, c.name AS connector_name,
        c.enabled AS connector_enabled, c.mode, c.email_on_success, c.refund_policy,
        c.failed_renewal_policy, c.stopped_policy, c.issue_before_fraud_review, c.issue_on, c.ins_role, c.code_prefix,
+       c.code_source, c.code_length, c.code_group, c.code_alphabet,
        v.code AS vendor_code, c.recipients, v.contact_email, v.name AS vendor_name
 FROM product_mapping m JOIN connector c ON c.id = m.connector_id JOIN vendor v ON v.id = m.vendor_id
 WHERE m.vendor_id = :#${variable.notification.vendorId}

@@ -29,6 +29,7 @@ public class LicenseLedger {
     final JdbcTemplate jdbc;
     final TransactionTemplate tx;
     private final LicenseCodeGenerator generator;
+    private CodePool pool;
     /** Commercial facts, written in the same transactions as the license changes (none when not wired). */
     OrderFacts facts;
 
@@ -40,6 +41,10 @@ public class LicenseLedger {
 
     public void setOrderFacts(OrderFacts facts) {
         this.facts = facts;
+    }
+
+    public void setCodePool(CodePool pool) {
+        this.pool = pool;
     }
 
     /** A license of a line, unless it exists (parameters: its columns in this order). */
@@ -76,13 +81,24 @@ public class LicenseLedger {
             // Units are numbered across the lines of the product (OrderLine.numberedAcrossLines); a line of a
             // per_line product is one license, numbered first unit - 1 (0 for the first line).
             int lastUnit = line.getFirstUnit() + line.getQuantity() - 1;
+            // A pool's code is taken only for a unit without a license: one taken in vain is given back below.
+            java.util.Set<Integer> existing = product.codesFromPool() ? new java.util.HashSet<>(jdbc.queryForList(
+                    "SELECT unit_no FROM license WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ?", Integer.class,
+                    notification.getVendorId(), line.getOrderRef(), product.mappingId())) : java.util.Set.of();
+            boolean factCarried = false;
             for (int u = 1; u <= units; u++) {
                 int unitNo = product.perUnit() ? line.getFirstUnit() + u - 1 : line.getFirstUnit() - 1;
-                String code = generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(), product.productName(),
-                        product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test));
+                if (existing.contains(unitNo)) {
+                    continue;
+                }
+                String pooled = product.codesFromPool() ? pool.take(product.connectorId(), product.connectorName(), test) : null;
+                String code = pooled != null ? pooled : generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(),
+                        product.productName(), product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test,
+                        product.codeFormat()));
                 // The license and its ISSUED event in one statement (one round trip): a license that exists
-                // already inserts neither. The first unit's statement carries the line's sale fact too.
-                OrderFacts.Insert fact = u == 1 && facts != null ? facts.saleInsert(line, product, notification) : null;
+                // already inserts neither. The first statement carries the line's sale fact too.
+                OrderFacts.Insert fact = !factCarried && facts != null ? facts.saleInsert(line, product, notification) : null;
+                factCarried |= fact != null;
                 Object[] license = {code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
                         line.getOrderRef(), unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(),
                         line.getCustomerName(), line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires,
@@ -97,6 +113,8 @@ public class LicenseLedger {
                 if (!ids.isEmpty()) {
                     created[0]++;
                     issued.add(code);
+                } else if (pooled != null) {
+                    pool.giveBack(product.connectorId(), pooled); // another channel made this license meanwhile
                 }
             }
             if (created[0] < units) {
@@ -130,7 +148,7 @@ public class LicenseLedger {
                         WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ? AND subscription_ref IS NULL""",
                         line.getSubscriptionRef(), notification.getVendorId(), line.getOrderRef(), product.mappingId());
             }
-            if (facts != null && units == 0) {
+            if (facts != null && !factCarried) {
                 facts.sale(line, product, notification); // no license statement carried it
             }
             if (created[0] == units) {

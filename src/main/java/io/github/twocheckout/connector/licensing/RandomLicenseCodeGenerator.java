@@ -3,19 +3,19 @@ package io.github.twocheckout.connector.licensing;
 import java.security.SecureRandom;
 
 /**
- * 25 symbols from a 32-symbol alphabet without 0/O and 1/I (125 bits from SecureRandom), in groups
- * of five: {@code PREFIX-7KQ2M-XW9TB-...}. Test codes start with {@code TEST-}.
+ * Symbols drawn with SecureRandom from the connector's format (default: 25 from a 32-symbol alphabet
+ * without 0/O and 1/I, 125 bits, in groups of five): {@code PREFIX-7KQ2M-XW9TB-...}. Test codes start
+ * with {@code TEST-}.
  */
 public class RandomLicenseCodeGenerator implements LicenseCodeGenerator {
 
-    static final String ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
-    private static final int GROUPS = 5;
-    private static final int GROUP_SIZE = 5;
+    static final String ALPHABET = Format.DEFAULT.alphabet();
 
     private final SecureRandom random = new SecureRandom();
 
     @Override
     public String generate(Request request) {
+        Format format = request.format() == null ? Format.DEFAULT : request.format();
         StringBuilder code = new StringBuilder();
         if (request.test()) {
             code.append("TEST-");
@@ -23,13 +23,12 @@ public class RandomLicenseCodeGenerator implements LicenseCodeGenerator {
         if (request.prefix() != null && !request.prefix().isBlank()) {
             code.append(request.prefix().trim()).append('-');
         }
-        for (int g = 0; g < GROUPS; g++) {
-            if (g > 0) {
+        String alphabet = format.alphabet();
+        for (int i = 0; i < format.length(); i++) {
+            if (i > 0 && format.groupSize() > 0 && i % format.groupSize() == 0) {
                 code.append('-');
             }
-            for (int i = 0; i < GROUP_SIZE; i++) {
-                code.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-            }
+            code.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
         return code.toString();
     }

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 public record ProductLicense(long mappingId, long connectorId, String connectorName, boolean connectorEnabled,
                              boolean testingMode, String productName, String edition, boolean subscription,
                              Period duration, int maxActivations, boolean perUnit, String codePrefix,
-                             String vendorCode, Mailing mailing) {
+                             String vendorCode, Mailing mailing, boolean codesFromPool,
+                             io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format codeFormat) {
 
     /**
      * Who hears of new licenses, as the same lookup read it: the connector's success-email switch and
@@ -48,7 +49,12 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
                 !"per_line".equals(row.get("code_mode")),
                 (String) row.get("code_prefix"),
                 (String) row.get("vendor_code"),
-                Mailing.from(row));
+                Mailing.from(row),
+                "pool".equals(row.get("code_source")),
+                row.get("code_length") == null ? io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format.DEFAULT
+                        : new io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format(
+                                ((Number) row.get("code_length")).intValue(), ((Number) row.get("code_group")).intValue(),
+                                (String) row.get("code_alphabet")));
     }
 
     /**

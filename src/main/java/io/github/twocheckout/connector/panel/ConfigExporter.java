@@ -78,6 +78,19 @@ public class ConfigExporter {
                 co.put("issueOn", c.get("issue_on"));
                 co.put("insRole", c.get("ins_role"));
                 co.put("codePrefix", c.get("code_prefix"));
+                Map<String, Object> codes = new LinkedHashMap<>();
+                codes.put("source", c.get("code_source"));
+                codes.put("length", c.get("code_length"));
+                codes.put("group", c.get("code_group"));
+                codes.put("alphabet", c.get("code_alphabet"));
+                codes.put("lowStock", c.get("pool_low_stock"));
+                Map<String, Object> codesBefore = list(before.get("connectors")).stream()
+                        .filter(b -> String.valueOf(c.get("code")).equals(String.valueOf(b.get("code"))))
+                        .map(b -> b.get("codes")).filter(Map.class::isInstance).map(m -> (Map<String, Object>) m)
+                        .findFirst().orElse(Map.of());
+                put(codes, "file", codesBefore.get("file"));
+                put(codes, "testFile", codesBefore.get("testFile"));
+                co.put("codes", codes);
                 List<Map<String, Object>> products = new ArrayList<>();
                 for (Map<String, Object> m : jdbc.queryForList("SELECT * FROM product_mapping WHERE connector_id = ? ORDER BY id", c.get("id"))) {
                     Map<String, Object> p = new LinkedHashMap<>();

@@ -21,7 +21,8 @@ public class ConnectorAdmin {
     private static final String CONNECTOR = """
             SELECT c.id, c.vendor_id, v.name AS vendor_name, v.code AS vendor_code, c.code, c.name, c.enabled, c.mode,
                    c.email_on_success, c.recipients, c.refund_policy, c.failed_renewal_policy, c.stopped_policy,
-                   c.issue_before_fraud_review, c.issue_on, c.ins_role, c.code_prefix, c.created_at, c.updated_at,
+                   c.issue_before_fraud_review, c.issue_on, c.ins_role, c.code_prefix, c.code_source, c.code_length,
+                   c.code_group, c.code_alphabet, c.pool_low_stock, c.created_at, c.updated_at,
                    (SELECT count(*) FROM product_mapping m WHERE m.connector_id = c.id) AS mappings,
                    (SELECT count(*) FROM license l WHERE l.connector_id = c.id) AS licenses
             FROM connector c JOIN vendor v ON v.id = c.vendor_id""";
@@ -82,7 +83,8 @@ public class ConnectorAdmin {
     /** Any of the settings; enabled/disabled and testing/live included. Absent fields keep their value. */
     public Map<String, Object> update(@Header("id") long id, @Body String body) {
         Map<String, Object> in = Json.object(body);
-        get(id);
+        Map<String, Object> current = get(id);
+        codes(id, in, current);
         try {
             jdbc.update("""
                     UPDATE connector SET name = COALESCE(?, name), enabled = COALESCE(?, enabled), mode = COALESCE(?, mode),
@@ -101,6 +103,36 @@ public class ConnectorAdmin {
             throw invalid(e);
         }
         return get(id);
+    }
+
+    /**
+     * Where the connector's codes come from (codeSource builtin or pool) and the built-in format
+     * (codeLength, codeGroup, codeAlphabet: never under 100 bits), and the pool's low-stock threshold.
+     */
+    private void codes(long id, Map<String, Object> in, Map<String, Object> current) {
+        String source = Json.text(in, "codeSource");
+        if (source != null && !List.of("builtin", "pool").contains(source)) {
+            throw new IllegalArgumentException("codeSource: builtin or pool");
+        }
+        new io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format(
+                number(in, "codeLength", current.get("code_length")), number(in, "codeGroup", current.get("code_group")),
+                or(Json.text(in, "codeAlphabet"), (String) current.get("code_alphabet"))).check();
+        jdbc.update("""
+                UPDATE connector SET code_source = COALESCE(?, code_source), code_length = COALESCE(?, code_length),
+                       code_group = COALESCE(?, code_group), code_alphabet = COALESCE(?, code_alphabet),
+                       pool_low_stock = COALESCE(?, pool_low_stock)
+                WHERE id = ?""", source, in.containsKey("codeLength") ? number(in, "codeLength", 0) : null,
+                in.containsKey("codeGroup") ? number(in, "codeGroup", 0) : null, Json.text(in, "codeAlphabet"),
+                in.containsKey("poolLowStock") ? number(in, "poolLowStock", 0) : null, id);
+    }
+
+    private static int number(Map<String, Object> in, String key, Object dflt) {
+        Object v = in.get(key);
+        try {
+            return v == null ? ((Number) dflt).intValue() : Integer.parseInt(String.valueOf(v).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number");
+        }
     }
 
     /** {productId?, productCode?, name, licenseType, duration?, edition?, maxActivations?, codeMode?, upgradePolicy?}. */

@@ -16,6 +16,8 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import io.github.twocheckout.connector.licensing.CodePool;
+import io.github.twocheckout.connector.licensing.LicenseCodeGenerator;
 
 /**
  * Upserts vendors, connectors and product mappings from the connector configuration file
@@ -62,8 +64,11 @@ public class ConnectorConfigLoader {
         // so a secret rotated in the environment counts) changed since it was last applied or exported.
         String digest = sha256Hex(expandQuietly(text));
         List<String> applied = jdbc.queryForList("SELECT content_sha256 FROM config_state WHERE file_path = ?", String.class, file);
+        Path base = file.startsWith("classpath:") ? Path.of(".") : java.util.Objects.requireNonNullElse(
+                Path.of(file.startsWith("file:") ? file.substring(5) : file).toAbsolutePath().getParent(), Path.of("."));
         if (!applied.isEmpty() && applied.get(0).equals(digest)) {
             LOG.info("Connector configuration {} unchanged since it was last applied; the database (and panel edits) stand", path);
+            poolFiles(vendors, base);
             return;
         }
         new TransactionTemplate(new DataSourceTransactionManager(dataSource)).executeWithoutResult(tx -> {
@@ -120,12 +125,14 @@ public class ConnectorConfigLoader {
                     for (Map<String, Object> d : list(c.get("events"), cwhere + " events")) {
                         upsertDestination(jdbc, connectorId, d, cwhere);
                     }
+                    codes(jdbc, connectorId, c.get("codes"), cwhere);
                 }
             }
             recordApplied(jdbc, file, digest);
             LOG.info("Connector configuration {} loaded: {} vendor(s), {} connector(s), {} product mapping(s)",
                     path, vendors.size(), connectors, products);
         });
+        poolFiles(vendors, base);
     }
 
     private void upsertProduct(JdbcTemplate jdbc, long vendorId, long connectorId, Map<String, Object> p, String where) {
@@ -166,6 +173,67 @@ public class ConnectorConfigLoader {
             }
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(pwhere + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where the connector's codes come from ({@code codes:} source, the built-in format, the pool's
+     * low-stock threshold); left out, the built-in generator in its default format.
+     */
+    private static void codes(JdbcTemplate jdbc, long connectorId, Object codes, String where) {
+        Map<String, Object> c = codes == null ? Map.of() : asMap(codes, where + " codes");
+        String source = string(c, "source", "builtin");
+        if (!List.of("builtin", "pool").contains(source)) {
+            throw new IllegalArgumentException(where + " codes: source must be builtin or pool");
+        }
+        LicenseCodeGenerator.Format d = LicenseCodeGenerator.Format.DEFAULT;
+        LicenseCodeGenerator.Format format = new LicenseCodeGenerator.Format(intValue(c, "length", d.length()),
+                intValue(c, "group", d.groupSize()), string(c, "alphabet", d.alphabet()));
+        try {
+            format.check();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " codes: " + e.getMessage(), e);
+        }
+        jdbc.update("""
+                UPDATE connector SET code_source = ?, code_length = ?, code_group = ?, code_alphabet = ?, pool_low_stock = ?
+                WHERE id = ?""", source, format.length(), format.groupSize(), format.alphabet(), intValue(c, "lowStock", 0), connectorId);
+    }
+
+    /**
+     * The codes of the pool files the configuration names ({@code codes: file, testFile}, relative to
+     * the configuration file's folder), loaded at every start: codes loaded before or handed out are
+     * skipped, so a file can grow by appending.
+     */
+    private void poolFiles(List<Map<String, Object>> vendors, Path base) throws java.io.IOException {
+        CodePool pool = new CodePool(dataSource);
+        JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+        for (Map<String, Object> v : vendors) {
+            for (Map<String, Object> c : list(v.get("connectors"), "connectors")) {
+                if (!(c.get("codes") instanceof Map<?, ?> codes)) {
+                    continue;
+                }
+                for (String key : List.of("file", "testFile")) {
+                    Object file = codes.get(key);
+                    if (file == null) {
+                        continue;
+                    }
+                    Path p = base.resolve(expand(String.valueOf(file)));
+                    if (!Files.exists(p)) {
+                        throw new IllegalArgumentException("vendor '" + v.get("code") + "' connector '" + c.get("code")
+                                + "' codes: no file " + p.toAbsolutePath());
+                    }
+                    Long connectorId = jdbc.queryForObject("""
+                            SELECT c.id FROM connector c JOIN vendor v ON v.id = c.vendor_id WHERE v.code = ? AND c.code = ?""",
+                            Long.class, String.valueOf(v.get("code")), String.valueOf(c.get("code")));
+                    List<String> lines = Files.readAllLines(p, StandardCharsets.UTF_8).stream()
+                            .map(line -> line.split(",", 2)[0].strip().replace("\"", "")).toList();
+                    int added = pool.add(connectorId, lines, key.equals("testFile"));
+                    if (added > 0) {
+                        LOG.info("{} {} code(s) from {} added to the pool of connector {}", added, key.equals("testFile") ? "test" : "live",
+                                p, c.get("code"));
+                    }
+                }
+            }
         }
     }
 
