@@ -174,6 +174,7 @@ async function connectorPage(id) {
       el('button', { type: 'submit' }, 'Save'));
     nodes.push(el('h2', { text: 'Settings' }), edit);
   }
+  nodes.push(...await codeSourceSection(c));
   nodes.push(el('h2', { text: 'Products' }), table([['2Checkout id', 'product_id'], ['Code', 'product_code'], ['Name', 'name'],
     ['License', 'license_type'], ['Duration', 'duration'], ['Codes', 'code_mode'], ['Edition', 'edition'],
     ['Upgrade', 'upgrade_policy'], ['', 'id', (v, m) => isAdmin() ? el('button', { class: 'secondary', type: 'button',
@@ -210,6 +211,46 @@ async function connectorPage(id) {
     el('p', { class: 'muted', text: 'A signed test order for this connector\'s first product goes through the connector\'s own endpoint. It only ever yields test licenses.' }),
     test, result);
   render(...nodes);
+}
+
+// Where the connector's codes come from: the built-in generator's format, or the pool and its stock,
+// with loading codes from a CSV file (read in the browser, posted as text).
+async function codeSourceSection(c) {
+  const pool = await api('GET', '/connectors/' + c.id + '/pool');
+  const nodes = [el('h2', { text: 'License codes' }), el('dl', { class: 'facts', 'data-test': 'code-source' },
+    [['Source', c.code_source === 'pool' ? 'pool of loaded codes' : 'built-in generator'],
+      ['Format', c.code_length + ' symbols' + (c.code_group ? ' in groups of ' + c.code_group : '') + ' from ' + c.code_alphabet],
+      ['Pool: available', pool.available + ' (test: ' + pool.test_available + ')'], ['Pool: handed out', pool.taken + ' (test: ' + pool.test_taken + ')'],
+      ['Low-stock alert below', pool.pool_low_stock || 'never']].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]))];
+  if (isAdmin()) {
+    const settings = el('form', { class: 'box inline', id: 'code-settings', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      await api('PUT', '/connectors/' + c.id, formValues(settings));
+      flash('Saved.');
+      connectorPage(c.id);
+    }); } },
+      field('Source', select('codeSource', ['builtin', 'pool'], c.code_source)),
+      field('Symbols', input('codeLength', { type: 'number', min: 1, value: c.code_length, size: 4 })),
+      field('Group', input('codeGroup', { type: 'number', min: 0, value: c.code_group, size: 3 })),
+      field('Alphabet', input('codeAlphabet', { value: c.code_alphabet, size: 34 })),
+      field('Low-stock alert below', input('poolLowStock', { type: 'number', min: 0, value: c.pool_low_stock, size: 5 })),
+      el('button', { type: 'submit' }, 'Save'));
+    const file = el('input', { type: 'file', accept: '.csv,.txt,text/csv,text/plain', id: 'pool-file' });
+    const testCodes = el('input', { type: 'checkbox', id: 'pool-test' });
+    const upload = el('form', { class: 'box inline', id: 'pool-upload', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      if (!file.files.length) throw new Error('Choose a CSV file: one code per line (first column).');
+      const text = await file.files[0].text();
+      const r = await fetch('/api/connectors/' + c.id + '/pool' + (testCodes.checked ? '?test=true' : ''), { method: 'POST',
+        credentials: 'same-origin', headers: { 'Content-Type': 'text/csv', 'X-CSRF-Token': state.csrf, 'Accept': 'application/json' }, body: text });
+      const answer = await r.json();
+      if (!r.ok) throw new Error(answer.error || 'HTTP ' + r.status);
+      flash(answer.added + ' code(s) added; ' + answer.available + ' available.');
+      connectorPage(c.id);
+    }); } },
+      field('Codes (CSV)', file), el('label', { class: 'check' }, testCodes, 'Test codes'),
+      el('button', { type: 'submit', id: 'pool-upload-button' }, 'Load codes'));
+    nodes.push(settings, upload);
+  }
+  return nodes;
 }
 
 async function showTestLicenses(order, into) {

@@ -92,7 +92,7 @@ class CodeSourcesTest extends ConnectorTestBase {
         String ipnOrder = order();
         deliverIpn(SignedPost.ipn("PIED", KEY, ipnOrder, "COMPLETE").product("9001", "PIED-POOL", "Pied Pool", 1), 1);
         assertThat(codes(ipnOrder)).containsExactly(free.get(2));
-        InsPost sale = InsPost.vendor("ORDER_CREATED", "4004", "pied-word").item("PIED-POOL", "Pied Pool");
+        InsPost sale = InsPost.vendor("ORDER_CREATED", "4094", "pied-word").item("PIED-POOL", "Pied Pool");
         deliver(sale, 1);
         assertThat(codes(sale.saleId())).containsExactly(free.get(3));
         // A test order of a connector without test codes gets a generated test code, no pool code.

@@ -342,4 +342,21 @@ class PanelBrowserTest extends ConnectorTestBase {
             connector.jdbc().update("DELETE FROM event_destination WHERE id = ?", id);
         }
     }
+
+    @Test
+    @Order(9)
+    void theConnectorPageLoadsPoolCodesFromACsvFile() throws Exception {
+        long id = connector.jdbc().queryForObject("SELECT id FROM connector WHERE code = 'pied-race'", Long.class);
+        Path csv = Files.createTempFile(Path.of("target"), "pool", ".csv");
+        Files.writeString(csv, "code\nCSV-" + System.nanoTime() + "-1\nCSV-" + System.nanoTime() + "-2\n");
+        open("#/connector/" + id); // still the admin
+        waitForText("[data-test=code-source]", "pool of loaded codes");
+        find("#pool-file").sendKeys(csv.toAbsolutePath().toString());
+        WebElement load = find("#pool-upload-button");
+        scrollTo(load);
+        load.click();
+        waitForText("#flash", "2 code(s) added");
+        waitForText("[data-test=code-source]", "available");
+        shot("15-code-pool");
+    }
 }
