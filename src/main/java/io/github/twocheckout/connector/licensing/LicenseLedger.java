@@ -30,6 +30,7 @@ public class LicenseLedger {
     final TransactionTemplate tx;
     private final LicenseCodeGenerator generator;
     private CodePool pool;
+    private CodeRequests codeRequests;
     /** Commercial facts, written in the same transactions as the license changes (none when not wired). */
     OrderFacts facts;
 
@@ -45,6 +46,10 @@ public class LicenseLedger {
 
     public void setCodePool(CodePool pool) {
         this.pool = pool;
+    }
+
+    public void setCodeRequests(CodeRequests codeRequests) {
+        this.codeRequests = codeRequests;
     }
 
     /** A license of a line, unless it exists (parameters: its columns in this order). */
@@ -82,26 +87,42 @@ public class LicenseLedger {
             // per_line product is one license, numbered first unit - 1 (0 for the first line).
             int lastUnit = line.getFirstUnit() + line.getQuantity() - 1;
             // A pool's code is taken only for a unit without a license: one taken in vain is given back below.
-            java.util.Set<Integer> existing = product.codesFromPool() ? new java.util.HashSet<>(jdbc.queryForList(
+            java.util.Set<Integer> existing = product.codesFromPool() || product.codesFromSource() ? new java.util.HashSet<>(jdbc.queryForList(
                     "SELECT unit_no FROM license WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ?", Integer.class,
                     notification.getVendorId(), line.getOrderRef(), product.mappingId())) : java.util.Set.of();
             boolean factCarried = false;
+            int waiting = 0;
             for (int u = 1; u <= units; u++) {
                 int unitNo = product.perUnit() ? line.getFirstUnit() + u - 1 : line.getFirstUnit() - 1;
                 if (existing.contains(unitNo)) {
                     continue;
                 }
+                Timestamp unitExpires = expires;
+                String sourced = null;
+                if (product.codesFromSource()) {
+                    // The license server's (or route's) code, once it answered; until then the license is
+                    // reserved and the notification waits (CodeRequests, routes/code-sources.camel.yaml).
+                    String key = CodeRequests.key(product, line, unitNo);
+                    CodeRequests.Answer answer = codeRequests.answer(key);
+                    if (answer == null) {
+                        codeRequests.reserve(key, product, line, unitNo, test, expires, notification);
+                        waiting++;
+                        continue;
+                    }
+                    sourced = answer.code();
+                    unitExpires = answer.expiresAt() != null ? answer.expiresAt() : expires;
+                }
                 String pooled = product.codesFromPool() ? pool.take(product.connectorId(), product.connectorName(), test) : null;
-                String code = pooled != null ? pooled : generator.generate(new LicenseCodeGenerator.Request(product.vendorCode(),
-                        product.productName(), product.edition(), line.getOrderRef(), unitNo, product.codePrefix(), test,
-                        product.codeFormat()));
+                String code = sourced != null ? sourced : pooled != null ? pooled : generator.generate(new LicenseCodeGenerator.Request(
+                        product.vendorCode(), product.productName(), product.edition(), line.getOrderRef(), unitNo, product.codePrefix(),
+                        test, product.codeFormat()));
                 // The license and its ISSUED event in one statement (one round trip): a license that exists
                 // already inserts neither. The first statement carries the line's sale fact too.
                 OrderFacts.Insert fact = !factCarried && facts != null ? facts.saleInsert(line, product, notification) : null;
                 factCarried |= fact != null;
                 Object[] license = {code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
                         line.getOrderRef(), unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(),
-                        line.getCustomerName(), line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), expires,
+                        line.getCustomerName(), line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), unitExpires,
                         // updated_at's default is the transaction's start, which can come before now (a lot's transaction)
                         Timestamp.from(now)};
                 Object[] event = {notification.getId(),
@@ -150,6 +171,10 @@ public class LicenseLedger {
             }
             if (facts != null && !factCarried) {
                 facts.sale(line, product, notification); // no license statement carried it
+            }
+            if (waiting > 0) {
+                report.park(waiting + " license(s) of " + product.productName() + " reserved, waiting for their code from connector "
+                        + product.connectorName() + "'s code source");
             }
             if (created[0] == units) {
                 return issued; // all new, in unit order: nothing to read back

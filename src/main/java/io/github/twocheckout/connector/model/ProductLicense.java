@@ -13,8 +13,18 @@ import java.util.regex.Pattern;
 public record ProductLicense(long mappingId, long connectorId, String connectorName, boolean connectorEnabled,
                              boolean testingMode, String productName, String edition, boolean subscription,
                              Period duration, int maxActivations, boolean perUnit, String codePrefix,
-                             String vendorCode, Mailing mailing, boolean codesFromPool,
+                             String vendorCode, Mailing mailing, String codeSource,
                              io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format codeFormat) {
+
+    /** The connector hands out codes the vendor loaded. */
+    public boolean codesFromPool() {
+        return "pool".equals(codeSource);
+    }
+
+    /** The connector's codes come from its license server or a route, asked for outside the transaction. */
+    public boolean codesFromSource() {
+        return "remote".equals(codeSource) || "route".equals(codeSource);
+    }
 
     /**
      * Who hears of new licenses, as the same lookup read it: the connector's success-email switch and
@@ -50,7 +60,7 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
                 (String) row.get("code_prefix"),
                 (String) row.get("vendor_code"),
                 Mailing.from(row),
-                "pool".equals(row.get("code_source")),
+                row.get("code_source") == null ? "builtin" : (String) row.get("code_source"),
                 row.get("code_length") == null ? io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format.DEFAULT
                         : new io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format(
                                 ((Number) row.get("code_length")).intValue(), ((Number) row.get("code_group")).intValue(),

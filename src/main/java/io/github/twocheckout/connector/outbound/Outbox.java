@@ -9,7 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * letter), attempts, next_attempt_at, lease_until and last_error; the retry schedule; the claim's
  * size and lease.
  */
-abstract class Outbox {
+public abstract class Outbox {
 
     protected final JdbcTemplate jdbc;
     private final String table;
@@ -17,7 +17,7 @@ abstract class Outbox {
     protected int batch = 100;
     protected int leaseSeconds = 60;
 
-    Outbox(DataSource dataSource, String table, RetrySchedule schedule) {
+    protected Outbox(DataSource dataSource, String table, RetrySchedule schedule) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.table = table;
         this.schedule = schedule;

@@ -16,7 +16,7 @@ public record RetrySchedule(long firstDelaySeconds, long maxDelaySeconds, int ma
         return maxAttempts > 0 && attempts >= maxAttempts;
     }
 
-    static String describe(Throwable e) {
+    public static String describe(Throwable e) {
         String error = e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage();
         return error.length() > 1000 ? error.substring(0, 1000) : error;
     }

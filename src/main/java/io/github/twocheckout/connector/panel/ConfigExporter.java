@@ -84,10 +84,13 @@ public class ConfigExporter {
                 codes.put("group", c.get("code_group"));
                 codes.put("alphabet", c.get("code_alphabet"));
                 codes.put("lowStock", c.get("pool_low_stock"));
+                put(codes, "uri", c.get("code_source_uri"));
                 Map<String, Object> codesBefore = list(before.get("connectors")).stream()
                         .filter(b -> String.valueOf(c.get("code")).equals(String.valueOf(b.get("code"))))
                         .map(b -> b.get("codes")).filter(Map.class::isInstance).map(m -> (Map<String, Object>) m)
                         .findFirst().orElse(Map.of());
+                secret(codes, c, codesBefore, "code_source_secret", "secret", env + "_"
+                        + String.valueOf(c.get("code")).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_CODES_SECRET");
                 put(codes, "file", codesBefore.get("file"));
                 put(codes, "testFile", codesBefore.get("testFile"));
                 co.put("codes", codes);

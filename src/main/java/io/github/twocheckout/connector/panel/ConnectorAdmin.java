@@ -22,7 +22,8 @@ public class ConnectorAdmin {
             SELECT c.id, c.vendor_id, v.name AS vendor_name, v.code AS vendor_code, c.code, c.name, c.enabled, c.mode,
                    c.email_on_success, c.recipients, c.refund_policy, c.failed_renewal_policy, c.stopped_policy,
                    c.issue_before_fraud_review, c.issue_on, c.ins_role, c.code_prefix, c.code_source, c.code_length,
-                   c.code_group, c.code_alphabet, c.pool_low_stock, c.created_at, c.updated_at,
+                   c.code_group, c.code_alphabet, c.pool_low_stock, c.code_source_uri,
+                   c.code_source_secret IS NOT NULL AS code_source_secret_set, c.created_at, c.updated_at,
                    (SELECT count(*) FROM product_mapping m WHERE m.connector_id = c.id) AS mappings,
                    (SELECT count(*) FROM license l WHERE l.connector_id = c.id) AS licenses
             FROM connector c JOIN vendor v ON v.id = c.vendor_id""";
@@ -110,20 +111,30 @@ public class ConnectorAdmin {
      * (codeLength, codeGroup, codeAlphabet: never under 100 bits), and the pool's low-stock threshold.
      */
     private void codes(long id, Map<String, Object> in, Map<String, Object> current) {
-        String source = Json.text(in, "codeSource");
-        if (source != null && !List.of("builtin", "pool").contains(source)) {
-            throw new IllegalArgumentException("codeSource: builtin or pool");
+        String source = or(Json.text(in, "codeSource"), (String) current.get("code_source"));
+        String uri = in.containsKey("codeSourceUri") ? Json.text(in, "codeSourceUri") : (String) current.get("code_source_uri");
+        if ("builtin".equals(source) || "pool".equals(source)) {
+            uri = null;
+        }
+        io.github.twocheckout.connector.storage.ConnectorConfigLoader.checkSource(source, uri);
+        String secret = Json.text(in, "codeSourceSecret");
+        if (secret != null && !secret.isBlank() && !io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(secret)) {
+            throw new IllegalArgumentException("codeSourceSecret must be whsec_ followed by base64 of at least 16 random bytes");
         }
         new io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format(
                 number(in, "codeLength", current.get("code_length")), number(in, "codeGroup", current.get("code_group")),
                 or(Json.text(in, "codeAlphabet"), (String) current.get("code_alphabet"))).check();
         jdbc.update("""
-                UPDATE connector SET code_source = COALESCE(?, code_source), code_length = COALESCE(?, code_length),
+                UPDATE connector SET code_source = ?, code_source_uri = ?, code_length = COALESCE(?, code_length),
                        code_group = COALESCE(?, code_group), code_alphabet = COALESCE(?, code_alphabet),
                        pool_low_stock = COALESCE(?, pool_low_stock)
-                WHERE id = ?""", source, in.containsKey("codeLength") ? number(in, "codeLength", 0) : null,
+                WHERE id = ?""", source, uri, in.containsKey("codeLength") ? number(in, "codeLength", 0) : null,
                 in.containsKey("codeGroup") ? number(in, "codeGroup", 0) : null, Json.text(in, "codeAlphabet"),
                 in.containsKey("poolLowStock") ? number(in, "poolLowStock", 0) : null, id);
+        if (secret != null) {
+            // Write-only, as a vendor's secrets: an empty string removes it.
+            jdbc.update("UPDATE connector SET code_source_secret = ? WHERE id = ?", secret.isBlank() ? null : secret.trim(), id);
+        }
     }
 
     private static int number(Map<String, Object> in, String key, Object dflt) {

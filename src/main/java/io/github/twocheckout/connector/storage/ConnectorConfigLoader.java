@@ -183,8 +183,11 @@ public class ConnectorConfigLoader {
     private static void codes(JdbcTemplate jdbc, long connectorId, Object codes, String where) {
         Map<String, Object> c = codes == null ? Map.of() : asMap(codes, where + " codes");
         String source = string(c, "source", "builtin");
-        if (!List.of("builtin", "pool").contains(source)) {
-            throw new IllegalArgumentException(where + " codes: source must be builtin or pool");
+        String uri = string(c, "uri", null);
+        try {
+            checkSource(source, uri);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + " codes: " + e.getMessage(), e);
         }
         LicenseCodeGenerator.Format d = LicenseCodeGenerator.Format.DEFAULT;
         LicenseCodeGenerator.Format format = new LicenseCodeGenerator.Format(intValue(c, "length", d.length()),
@@ -195,8 +198,47 @@ public class ConnectorConfigLoader {
             throw new IllegalArgumentException(where + " codes: " + e.getMessage(), e);
         }
         jdbc.update("""
-                UPDATE connector SET code_source = ?, code_length = ?, code_group = ?, code_alphabet = ?, pool_low_stock = ?
-                WHERE id = ?""", source, format.length(), format.groupSize(), format.alphabet(), intValue(c, "lowStock", 0), connectorId);
+                UPDATE connector SET code_source = ?, code_length = ?, code_group = ?, code_alphabet = ?, pool_low_stock = ?,
+                       code_source_uri = ?
+                WHERE id = ?""", source, format.length(), format.groupSize(), format.alphabet(), intValue(c, "lowStock", 0), uri,
+                connectorId);
+        // The license server's secret as a vendor's: left out, none; ${env:...} unset, the stored one stays.
+        if (!c.containsKey("secret") || c.get("secret") == null) {
+            jdbc.update("UPDATE connector SET code_source_secret = NULL WHERE id = ?", connectorId);
+        } else {
+            String secret = expand(String.valueOf(c.get("secret")));
+            if (!secret.isEmpty()) {
+                if (!io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(secret)) {
+                    throw new IllegalArgumentException(where + " codes: 'secret' must be whsec_ followed by base64 of at least 16 bytes");
+                }
+                jdbc.update("UPDATE connector SET code_source_secret = ? WHERE id = ?", secret, connectorId);
+            }
+        }
+    }
+
+    /**
+     * A code source and its URI as they must go together: builtin and pool without one, remote with the
+     * license server's http(s) URL, route with a direct: endpoint of a route in routes/.
+     */
+    public static void checkSource(String source, String uri) {
+        switch (source) {
+            case "builtin", "pool" -> {
+                if (uri != null && !uri.isBlank()) {
+                    throw new IllegalArgumentException("a uri is for the sources remote and route");
+                }
+            }
+            case "remote" -> {
+                if (uri == null || !uri.matches("(?i)https?://.+")) {
+                    throw new IllegalArgumentException("source remote needs the license server's http(s) uri");
+                }
+            }
+            case "route" -> {
+                if (uri == null || !uri.startsWith("direct:")) {
+                    throw new IllegalArgumentException("source route needs the direct: uri of a route in routes/");
+                }
+            }
+            default -> throw new IllegalArgumentException("source must be builtin, pool, remote or route");
+        }
     }
 
     /**
