@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -26,10 +25,7 @@ class CodeSourceCrashTest {
 
     @Test
     void aCrashBetweenTheCallAndStoringItsAnswerStillGivesOneLicense() throws Exception {
-        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-        ds.setUrl(SharedInfrastructure.jdbcUrl());
-        ds.setUser("postgres");
-        JdbcTemplate jdbc = new JdbcTemplate((DataSource) ds);
+        JdbcTemplate jdbc = SharedInfrastructure.jdbc();
         try (LicenseServer server = new LicenseServer();
              ConnectorProcess c = ConnectorProcess.start("code-source-crash", SharedInfrastructure.jdbcUrl(),
                      Map.of("codes.lease-seconds", "2", "codes.timeout-ms", "30000", "idn.enabled", "false"))) {

@@ -13,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -25,10 +24,7 @@ class OutboundCrashTest {
 
     @Test
     void anEventCommittedBeforeACrashIsDeliveredAfterTheRestartOnce() throws Exception {
-        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
-        ds.setUrl(SharedInfrastructure.jdbcUrl());
-        ds.setUser("postgres");
-        JdbcTemplate jdbc = new JdbcTemplate((DataSource) ds);
+        JdbcTemplate jdbc = SharedInfrastructure.jdbc();
         String secret = WebhookSignature.newSecret();
         try (WebhookReceiver receiver = WebhookReceiver.start(0, secret, null);
              ConnectorProcess c = ConnectorProcess.start("outbound-crash", SharedInfrastructure.jdbcUrl(),

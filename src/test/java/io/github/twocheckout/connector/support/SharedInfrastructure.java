@@ -16,6 +16,14 @@ public final class SharedInfrastructure {
     private SharedInfrastructure() {
     }
 
+    /** The shared database, for a test that checks what a connector process did. */
+    public static org.springframework.jdbc.core.JdbcTemplate jdbc() {
+        org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+        ds.setUrl(jdbcUrl());
+        ds.setUser("postgres");
+        return new org.springframework.jdbc.core.JdbcTemplate((javax.sql.DataSource) ds);
+    }
+
     public static synchronized String jdbcUrl() {
         if (postgres == null) {
             try {
