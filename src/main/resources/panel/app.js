@@ -218,7 +218,8 @@ async function connectorPage(id) {
 async function codeSourceSection(c) {
   const pool = await api('GET', '/connectors/' + c.id + '/pool');
   const nodes = [el('h2', { text: 'License codes' }), el('dl', { class: 'facts', 'data-test': 'code-source' },
-    [['Source', c.code_source === 'pool' ? 'pool of loaded codes' : 'built-in generator'],
+    [['Source', { builtin: 'built-in generator', pool: 'pool of loaded codes', remote: 'your license server: ' + c.code_source_uri,
+      route: 'your route: ' + c.code_source_uri }[c.code_source]],
       ['Format', c.code_length + ' symbols' + (c.code_group ? ' in groups of ' + c.code_group : '') + ' from ' + c.code_alphabet],
       ['Pool: available', pool.available + ' (test: ' + pool.test_available + ')'], ['Pool: handed out', pool.taken + ' (test: ' + pool.test_taken + ')'],
       ['Low-stock alert below', pool.pool_low_stock || 'never']].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]))];
@@ -228,7 +229,11 @@ async function codeSourceSection(c) {
       flash('Saved.');
       connectorPage(c.id);
     }); } },
-      field('Source', select('codeSource', ['builtin', 'pool'], c.code_source)),
+      field('Source', select('codeSource', ['builtin', 'pool', 'remote', 'route'], c.code_source)),
+      field('Server or route (remote, route)', input('codeSourceUri', { value: c.code_source_uri || '', size: 36,
+        placeholder: 'https://licensing.example.com/codes or direct:my-codes' })),
+      field('Server secret (remote)', input('codeSourceSecret', { type: 'password', autocomplete: 'new-password',
+        placeholder: c.code_source_secret_set ? 'set (empty keeps it)' : 'whsec_...' })),
       field('Symbols', input('codeLength', { type: 'number', min: 1, value: c.code_length, size: 4 })),
       field('Group', input('codeGroup', { type: 'number', min: 0, value: c.code_group, size: 3 })),
       field('Alphabet', input('codeAlphabet', { value: c.code_alphabet, size: 34 })),

@@ -136,6 +136,13 @@ public final class Benchmark {
                 row("connector: key generator answers/s (8 connections)", fmt(keygen.throughputPerSecond()), "", null);
                 row("connector: key generator p50 / p99 ms", fmt(keygen.latencyMs().p50()) + " / " + fmt(keygen.latencyMs().p99()),
                         "p99 < 50 ms", keygen.latencyMs().p99() < 50);
+                // The same calls with the demo connector's codes from a pool: a code taken per unit in the
+                // issuing transaction (FOR UPDATE SKIP LOCKED) in place of one generated.
+                awaitBacklog(jdbc, Duration.ofMinutes(5));
+                LoadSummary pooled = withCodePool(jdbc, () -> load(connectorUrl, "keygen=1", 8, phase));
+                row("connector: key generator from a code pool, answers/s; p50 / p99 ms (8 connections)",
+                        fmt(pooled.throughputPerSecond()) + "; " + fmt(pooled.latencyMs().p50()) + " / " + fmt(pooled.latencyMs().p99()),
+                        "p99 < 50 ms", pooled.latencyMs().p99() < 50);
 
                 // The licensing API: validations of activated licenses by the buyers' applications.
                 awaitBacklog(jdbc, Duration.ofMinutes(5));
@@ -394,6 +401,23 @@ public final class Benchmark {
             afterConnector.await();
         }
         return phases;
+    }
+
+    /** Runs the phase with the demo vendor's connectors drawing codes from a pool (200,000 loaded), then back to built-in. */
+    private static LoadSummary withCodePool(JdbcTemplate jdbc, java.util.concurrent.Callable<LoadSummary> phase) throws Exception {
+        jdbc.update("""
+                INSERT INTO license_code_pool (connector_id, code)
+                SELECT c.id, 'BENCH-' || c.id || '-' || n FROM connector c JOIN vendor v ON v.id = c.vendor_id,
+                     generate_series(1, 200000) n
+                WHERE v.merchant_code = ? ON CONFLICT (code) DO NOTHING""", DEMO.merchantCode());
+        jdbc.update("UPDATE connector SET code_source = 'pool' WHERE vendor_id = (SELECT id FROM vendor WHERE merchant_code = ?)",
+                DEMO.merchantCode());
+        try {
+            return phase.call();
+        } finally {
+            jdbc.update("UPDATE connector SET code_source = 'builtin' WHERE vendor_id = (SELECT id FROM vendor WHERE merchant_code = ?)",
+                    DEMO.merchantCode());
+        }
     }
 
     private LoadSummary load(String url, String mix, int concurrency, Duration duration) throws InterruptedException {
