@@ -452,14 +452,15 @@ async function usersPage() {
     field('Role', select('role', ['support', 'admin'], 'support')),
     el('button', { type: 'submit', id: 'create-user' }, 'Create user'));
   render(el('h1', { text: 'Users' }), table([['Username', 'username'], ['Role', 'role'], ['Created by', 'created_by'],
-    ['Created', 'created_at'], ['Locked', 'locked'], ['', 'id', (v, u) => u.username === state.user.username ? '' :
+    ['Created', 'created_at'], ['Locked', 'locked'], ['Disabled', 'disabled_at'],
+    ['', 'id', (v, u) => u.username === state.user.username || u.disabled_at ? '' :
       el('button', { type: 'button', class: 'danger', 'data-remove': u.username, onclick: () => guarded(async () => {
         await api('DELETE', '/users/' + v);
-        flash('User ' + u.username + ' removed; their sessions ended.');
+        flash('User ' + u.username + ' disabled; their sessions ended.');
         usersPage();
-      }) }, 'Remove')]], users, null, 'users'),
+      }) }, 'Disable')]], users, null, 'users'),
   el('h2', { text: 'New user' }),
-  el('p', { class: 'muted', text: 'A support account reads everything but secrets, replays notifications and sends test notifications. Remove it at any time; it is locked out at once.' }),
+  el('p', { class: 'muted', text: 'A support account reads everything but secrets, replays notifications and sends test notifications. Disable it at any time; it is locked out at once, and stays named in the audit log.' }),
   form);
 }
 
@@ -606,6 +607,34 @@ async function deliveriesPage(params) {
   render(...nodes);
 }
 
+// ------------------------------------------------------------------ audit log
+
+async function auditPage(params) {
+  const limit = 50;
+  const offset = Number(params.get('offset') || 0);
+  const filter = {};
+  for (const k of ['actor', 'action', 'from', 'to', 'q']) if (params.get(k)) filter[k] = params.get(k);
+  const page = await api('GET', '/audit?' + new URLSearchParams(Object.assign({ limit, offset }, filter)));
+  const form = el('form', { class: 'box inline', id: 'audit-search', onsubmit: ev => {
+    ev.preventDefault(); go('#/audit?' + new URLSearchParams(formValues(form)));
+  } },
+    field('Who', input('actor', { value: filter.actor || '' })), field('Action', input('action', { value: filter.action || '' })),
+    field('From', input('from', { type: 'date', value: filter.from || '' })), field('To', input('to', { type: 'date', value: filter.to || '' })),
+    field('Text', input('q', { value: filter.q || '' })), el('button', { type: 'submit' }, 'Search'));
+  const to = (o) => '#/audit?' + new URLSearchParams(Object.assign({}, filter, { offset: o }));
+  render(el('h1', { text: 'Audit log' }),
+    el('p', { class: 'muted', text: 'Logins and every change made through the panel or the API, with who made it and the answer it got. '
+      + 'Requests are kept with their secrets masked. Nothing here can be changed or removed from the application.' }),
+    form,
+    el('p', { 'data-test': 'audit-count' }, page.total + ' entr' + (page.total === 1 ? 'y' : 'ies') + (page.total ? ', ' + (offset + 1) + '–'
+      + (offset + page.rows.length) + ' shown ' : ' '),
+      offset > 0 ? el('a', { href: to(Math.max(0, offset - limit)) }, '← newer') : '', ' ',
+      offset + limit < page.total ? el('a', { href: to(offset + limit), id: 'audit-older' }, 'older →') : '', ' · ',
+      el('a', { href: '/api/audit.csv?' + new URLSearchParams(filter), id: 'audit-csv' }, 'CSV')),
+    table([['When', 'at'], ['Who', 'actor'], ['Role', 'role'], ['Action', 'action'], ['On', 'target'], ['Answer', 'outcome'],
+      ['From', 'address'], ['Request', 'detail']], page.rows, null, 'audit'));
+}
+
 // ------------------------------------------------------------------ routing
 
 async function route() {
@@ -627,6 +656,7 @@ async function route() {
       case 'deliveries': return deliveriesPage(params);
       case 'vendors': return vendorsPage();
       case 'users': return usersPage();
+      case 'audit': return auditPage(params);
       case 'export': return exportPage();
       default: return connectorsPage();
     }

@@ -57,6 +57,8 @@ public class PanelSecurity {
         long until;
     }
 
+    private AuditLog auditLog;
+
     public PanelSecurity(DataSource dataSource, PanelUsers users) {
         this.jdbc = new JdbcTemplate(dataSource);
         this.users = users;
@@ -101,7 +103,7 @@ public class PanelSecurity {
             throw new IllegalArgumentException("username and password are required");
         }
         List<Map<String, Object>> rows = jdbc.queryForList("""
-                SELECT id, username, role, password_hash,
+                SELECT id, username, role, password_hash, disabled_at IS NOT NULL AS disabled,
                        EXISTS (SELECT 1 FROM panel_login_address k WHERE k.user_id = u.id AND k.address = ?
                                AND k.last_success_at > now() - interval '90 days') AS known_address
                 FROM panel_user u WHERE username = ?""", String.valueOf(address), username);
@@ -129,8 +131,12 @@ public class PanelSecurity {
             }
         }
         boolean ok = users.encoder().matches(password, user == null ? dummyHash.join() : (String) user.get("password_hash"));
-        if (!ok || user == null) {
+        if (!ok || user == null || Boolean.TRUE.equals(user.get("disabled"))) {
             LOG.warn("panel login failed: user={} from {}", username, address);
+            if (auditLog != null) {
+                auditLog.login(username, null, false, address, user == null ? "unknown user"
+                        : Boolean.TRUE.equals(user.get("disabled")) ? "user disabled" : "wrong password");
+            }
             throw new ApiUnauthorizedException("wrong username or password");
         }
         synchronized (a) {
@@ -151,6 +157,9 @@ public class PanelSecurity {
         exchange.getMessage().setHeader("Set-Cookie", COOKIE + "=" + sessionId + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
                 + sessionIdleSeconds + (cookieSecure ? "; Secure" : ""));
         LOG.info("panel login: user={} from {}", user.get("username"), address);
+        if (auditLog != null) {
+            auditLog.login((String) user.get("username"), (String) user.get("role"), true, address, null);
+        }
         return session(new Principal(userId, (String) user.get("username"), (String) user.get("role"), sha256(sessionId), csrf));
     }
 
@@ -197,7 +206,7 @@ public class PanelSecurity {
                 List<Map<String, Object>> rows = jdbc.queryForList("""
                         UPDATE panel_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => ?)
                         FROM panel_user u
-                        WHERE s.id_hash = ? AND s.expires_at > now() AND u.id = s.user_id
+                        WHERE s.id_hash = ? AND s.expires_at > now() AND u.id = s.user_id AND u.disabled_at IS NULL
                         RETURNING u.id, u.username, u.role, s.csrf_token""", sessionIdleSeconds, sha256(sessionId));
                 if (!rows.isEmpty()) {
                     Map<String, Object> r = rows.get(0);
@@ -263,6 +272,10 @@ public class PanelSecurity {
 
     static String sha256(String s) {
         return io.github.twocheckout.connector.storage.ConnectorConfigLoader.sha256Hex(s);
+    }
+
+    public void setAuditLog(AuditLog auditLog) {
+        this.auditLog = auditLog;
     }
 
     public void setApiToken(String apiToken) {

@@ -46,7 +46,7 @@ public class PanelUsers {
             throw new IllegalStateException("refusing to start with profile '" + profile + "': set panel.admin.password "
                     + "(PANEL_ADMIN_PASSWORD) to a password of at least " + MIN_PASSWORD + " characters that is not the demo one");
         }
-        Integer admins = jdbc.queryForObject("SELECT count(*) FROM panel_user WHERE role = 'admin'", Integer.class);
+        Integer admins = jdbc.queryForObject("SELECT count(*) FROM panel_user WHERE role = 'admin' AND disabled_at IS NULL", Integer.class);
         // Where a newcomer goes next, and how to get in (never the password itself).
         LOG.info("Control panel: {} - log in as '{}' with panel.admin.password (PANEL_ADMIN_PASSWORD{})", panelUrl, adminUsername,
                 demo ? "; the demo profile's default is in the README" : "");
@@ -64,9 +64,9 @@ public class PanelUsers {
 
     public List<Map<String, Object>> list() {
         return jdbc.queryForList("""
-                SELECT id, username, role, created_by, created_at, updated_at,
+                SELECT id, username, role, created_by, created_at, updated_at, disabled_at,
                        (locked_until IS NOT NULL AND locked_until > now()) AS locked
-                FROM panel_user ORDER BY username""");
+                FROM panel_user ORDER BY disabled_at IS NOT NULL, username""");
     }
 
     /** {username, password, role}: a new user; answers the user without the hash. */
@@ -113,16 +113,20 @@ public class PanelUsers {
         return get(id);
     }
 
-    /** Removes a user and their sessions: locked out from the next request on. */
+    /**
+     * Disables a user and ends their sessions: locked out from the next request on. The row stays, so
+     * the audit log keeps naming who did what; the name stays taken.
+     */
     public Map<String, Object> delete(@Header("id") long id, @Variable("principal") Principal by) {
         Map<String, Object> user = get(id);
         if (by.userId() != null && by.userId() == id) {
             throw new ApiConflictException("you cannot remove yourself");
         }
         keepAnAdmin(id);
-        jdbc.update("DELETE FROM panel_user WHERE id = ?", id);
-        LOG.info("Panel user '{}' removed by {}", user.get("username"), by.username());
-        return Map.of("id", id, "removed", true);
+        jdbc.update("UPDATE panel_user SET disabled_at = now(), updated_at = now() WHERE id = ? AND disabled_at IS NULL", id);
+        jdbc.update("DELETE FROM panel_session WHERE user_id = ?", id);
+        LOG.info("Panel user '{}' disabled by {}", user.get("username"), by.username());
+        return Map.of("id", id, "removed", true, "disabled", true);
     }
 
     public Map<String, Object> get(long id) {
@@ -135,7 +139,8 @@ public class PanelUsers {
     }
 
     private void keepAnAdmin(long id) {
-        Integer others = jdbc.queryForObject("SELECT count(*) FROM panel_user WHERE role = 'admin' AND id <> ?", Integer.class, id);
+        Integer others = jdbc.queryForObject("SELECT count(*) FROM panel_user WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?",
+                Integer.class, id);
         if (others == null || others == 0) {
             throw new ApiConflictException("this is the last admin");
         }

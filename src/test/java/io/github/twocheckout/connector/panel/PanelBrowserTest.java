@@ -359,4 +359,15 @@ class PanelBrowserTest extends ConnectorTestBase {
         waitForText("[data-test=code-source]", "available");
         shot("15-code-pool");
     }
+
+    @Test
+    @Order(10)
+    void theAuditPageShowsWhoDidWhatAndPages() throws Exception {
+        open("#/audit"); // still the admin
+        waitForText("[data-test=audit]", "login");
+        assertThat(find("[data-test=audit]").getText()).contains("admin").contains("connector-pool-load");
+        assertThat(find("[data-test=audit-count]").getText()).contains("entries");
+        assertThat(find("#audit-csv").getAttribute("href")).contains("/api/audit.csv");
+        shot("16-audit-log");
+    }
 }
