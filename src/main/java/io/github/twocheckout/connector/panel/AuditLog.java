@@ -178,6 +178,7 @@ public class AuditLog {
         }
     }
 
+    /** The caller's address as the HTTP server saw it. */
     static String address(Message m) {
         Object remote = m.getHeader("CamelVertxPlatformHttpRemoteAddress");
         return remote instanceof io.vertx.core.net.SocketAddress sa ? sa.host() : remote == null ? null : remote.toString();

@@ -50,7 +50,7 @@ public class ConfigExporter {
             out.put("name", v.get("name"));
             put(out, "insVendorId", v.get("ins_vendor_id"));
             put(out, "merchantCode", v.get("merchant_code"));
-            String env = code.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+            String env = envName(code);
             Map<String, Object> before = current.getOrDefault(code, Map.of());
             secret(out, v, before, "secret_word", "secretWord", env + "_SECRET_WORD");
             secret(out, v, before, "secret_word_previous", "secretWordPrevious", env + "_SECRET_WORD_PREVIOUS");
@@ -85,12 +85,12 @@ public class ConfigExporter {
                 codes.put("alphabet", c.get("code_alphabet"));
                 codes.put("lowStock", c.get("pool_low_stock"));
                 put(codes, "uri", c.get("code_source_uri"));
-                Map<String, Object> codesBefore = list(before.get("connectors")).stream()
-                        .filter(b -> String.valueOf(c.get("code")).equals(String.valueOf(b.get("code"))))
-                        .map(b -> b.get("codes")).filter(Map.class::isInstance).map(m -> (Map<String, Object>) m)
-                        .findFirst().orElse(Map.of());
-                secret(codes, c, codesBefore, "code_source_secret", "secret", env + "_"
-                        + String.valueOf(c.get("code")).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_CODES_SECRET");
+                // What the current file says of this connector: its secrets' references and its pool files stay.
+                Map<String, Object> connectorBefore = named(before.get("connectors"), "code", c.get("code"));
+                Map<String, Object> codesBefore = connectorBefore.get("codes") instanceof Map<?, ?> m
+                        ? (Map<String, Object>) m : Map.of();
+                String cenv = env + "_" + envName(c.get("code"));
+                secret(codes, c, codesBefore, "code_source_secret", "secret", cenv + "_CODES_SECRET");
                 put(codes, "file", codesBefore.get("file"));
                 put(codes, "testFile", codesBefore.get("testFile"));
                 co.put("codes", codes);
@@ -109,8 +109,6 @@ public class ConfigExporter {
                     products.add(p);
                 }
                 co.put("products", products);
-                Map<String, Object> connectorBefore = list(before.get("connectors")).stream()
-                        .filter(b -> String.valueOf(c.get("code")).equals(String.valueOf(b.get("code")))).findFirst().orElse(Map.of());
                 List<Map<String, Object>> destinations = new ArrayList<>();
                 for (Map<String, Object> d : jdbc.queryForList("SELECT * FROM event_destination WHERE connector_id = ? ORDER BY id", c.get("id"))) {
                     Map<String, Object> de = new LinkedHashMap<>();
@@ -119,10 +117,8 @@ public class ConfigExporter {
                     String types = (String) d.get("event_types");
                     de.put("types", "*".equals(types) ? List.of("*") : List.of(types.split("\\s*,\\s*")));
                     de.put("enabled", d.get("enabled"));
-                    Map<String, Object> destinationBefore = list(connectorBefore.get("events")).stream()
-                            .filter(b -> String.valueOf(d.get("name")).equals(String.valueOf(b.get("name")))).findFirst().orElse(Map.of());
-                    String denv = env + "_" + String.valueOf(c.get("code")).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_")
-                            + "_" + String.valueOf(d.get("name")).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+                    Map<String, Object> destinationBefore = named(connectorBefore.get("events"), "name", d.get("name"));
+                    String denv = cenv + "_" + envName(d.get("name"));
                     secret(de, d, destinationBefore, "secret", "secret", denv + "_WEBHOOK_SECRET");
                     secret(de, d, destinationBefore, "secret_previous", "secretPrevious", denv + "_WEBHOOK_SECRET_PREVIOUS");
                     destinations.add(de);
@@ -218,6 +214,16 @@ public class ConfigExporter {
             Object written = before.get(key);
             out.put(key, written instanceof String w && w.startsWith("${env:") ? w : "${env:" + env + "}");
         }
+    }
+
+    /** The entry of a list in the current file whose key has this value; empty when there is none. */
+    private static Map<String, Object> named(Object entries, String key, Object value) {
+        return list(entries).stream().filter(e -> String.valueOf(value).equals(String.valueOf(e.get(key)))).findFirst().orElse(Map.of());
+    }
+
+    /** A code or name as part of an environment variable's name: upper case, anything else an underscore. */
+    private static String envName(Object codeOrName) {
+        return String.valueOf(codeOrName).toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
     private static void put(Map<String, Object> out, String key, Object value) {

@@ -79,8 +79,7 @@ public class PanelSecurity {
         Map<String, Object> in = Json.object(exchange.getMessage().getBody(String.class));
         String username = Json.text(in, "username");
         String password = Json.text(in, "password");
-        Object remote = exchange.getMessage().getHeader("CamelVertxPlatformHttpRemoteAddress");
-        String address = remote instanceof io.vertx.core.net.SocketAddress sa ? sa.host() : remote == null ? null : remote.toString();
+        String address = AuditLog.address(exchange.getMessage());
         long now = System.currentTimeMillis();
         Attempts a = byAddress.computeIfAbsent(address == null ? "?" : address, k -> new Attempts());
         // Counted before the password is checked, so that concurrent guesses cannot all slip in under the limit.

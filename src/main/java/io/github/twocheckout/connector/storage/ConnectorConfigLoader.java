@@ -202,18 +202,7 @@ public class ConnectorConfigLoader {
                        code_source_uri = ?
                 WHERE id = ?""", source, format.length(), format.groupSize(), format.alphabet(), intValue(c, "lowStock", 0), uri,
                 connectorId);
-        // The license server's secret as a vendor's: left out, none; ${env:...} unset, the stored one stays.
-        if (!c.containsKey("secret") || c.get("secret") == null) {
-            jdbc.update("UPDATE connector SET code_source_secret = NULL WHERE id = ?", connectorId);
-        } else {
-            String secret = expand(String.valueOf(c.get("secret")));
-            if (!secret.isEmpty()) {
-                if (!io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(secret)) {
-                    throw new IllegalArgumentException(where + " codes: 'secret' must be whsec_ followed by base64 of at least 16 bytes");
-                }
-                jdbc.update("UPDATE connector SET code_source_secret = ? WHERE id = ?", secret, connectorId);
-            }
-        }
+        storeSecrets(jdbc, "connector", connectorId, c, new String[][] {{"secret", "code_source_secret"}}, true, where + " codes");
     }
 
     /**
@@ -295,19 +284,8 @@ public class ConnectorConfigLoader {
                     enabled = EXCLUDED.enabled, updated_at = now()
                 RETURNING id""", Long.class, connectorId, name, required(d, "uri", dwhere), typeList.isBlank() ? "*" : typeList,
                 bool(d, "enabled", true));
-        for (String[] s : new String[][] {{"secret", "secret"}, {"secretPrevious", "secret_previous"}}) {
-            if (!d.containsKey(s[0]) || d.get(s[0]) == null) {
-                jdbc.update("UPDATE event_destination SET " + s[1] + " = NULL WHERE id = ?", id);
-                continue;
-            }
-            String value = expand(String.valueOf(d.get(s[0])));
-            if (!value.isEmpty()) {
-                if (!io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(value)) {
-                    throw new IllegalArgumentException(dwhere + ": '" + s[0] + "' must be whsec_ followed by base64 of at least 16 bytes");
-                }
-                jdbc.update("UPDATE event_destination SET " + s[1] + " = ? WHERE id = ?", value, id);
-            }
-        }
+        storeSecrets(jdbc, "event_destination", id, d, new String[][] {{"secret", "secret"}, {"secretPrevious", "secret_previous"}},
+                true, dwhere);
     }
 
     private static Object[] append(Object[] values, Object last) {
@@ -348,22 +326,33 @@ public class ConnectorConfigLoader {
         return v;
     }
 
-    /**
-     * The vendor's secrets as the file states them: a secret the file leaves out is removed (a finished
-     * rotation drops the previous key); one whose ${env:...} is unset (an exported file) keeps its value.
-     */
+    /** The vendor's secrets (secret word and key, and their previous values during a rotation). */
     private static void secrets(JdbcTemplate jdbc, long vendorId, Map<String, Object> v) {
-        String[][] secrets = {{"secretWord", "secret_word"}, {"secretWordPrevious", "secret_word_previous"},
-                {"secretKey", "secret_key"}, {"secretKeyPrevious", "secret_key_previous"}};
-        for (String[] s : secrets) {
-            if (!v.containsKey(s[0]) || v.get(s[0]) == null) {
-                jdbc.update("UPDATE vendor SET " + s[1] + " = NULL WHERE id = ?", vendorId);
+        storeSecrets(jdbc, "vendor", vendorId, v, new String[][] {{"secretWord", "secret_word"},
+                {"secretWordPrevious", "secret_word_previous"}, {"secretKey", "secret_key"},
+                {"secretKeyPrevious", "secret_key_previous"}}, false, "vendor");
+    }
+
+    /**
+     * Secrets as the file states them ({key in the file, column}): a secret the file leaves out is
+     * removed (a finished rotation drops the previous one); one whose ${env:...} is unset (an exported
+     * file) keeps its value. Webhook-style secrets must be whsec_ and base64.
+     */
+    private static void storeSecrets(JdbcTemplate jdbc, String table, long id, Map<?, ?> entry, String[][] keys, boolean whsec,
+                                     String where) {
+        for (String[] s : keys) {
+            if (!entry.containsKey(s[0]) || entry.get(s[0]) == null) {
+                jdbc.update("UPDATE " + table + " SET " + s[1] + " = NULL WHERE id = ?", id);
                 continue;
             }
-            String value = expand(String.valueOf(v.get(s[0])));
-            if (!value.isEmpty()) {
-                jdbc.update("UPDATE vendor SET " + s[1] + " = ? WHERE id = ?", value, vendorId);
+            String value = expand(String.valueOf(entry.get(s[0])));
+            if (value.isEmpty()) {
+                continue;
             }
+            if (whsec && !io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(value)) {
+                throw new IllegalArgumentException(where + ": '" + s[0] + "' must be whsec_ followed by base64 of at least 16 bytes");
+            }
+            jdbc.update("UPDATE " + table + " SET " + s[1] + " = ? WHERE id = ?", value, id);
         }
     }
 
