@@ -34,6 +34,17 @@ class ApiError extends Error {
 }
 
 async function api(method, path, body) {
+  return (await apiAnswer(method, path, body)).data;
+}
+
+// A list a page at a time: its rows and the total that matches (X-Total-Count).
+async function apiPage(path) {
+  const a = await apiAnswer('GET', path);
+  return { rows: a.data, total: Number(a.headers.get('X-Total-Count') || a.data.length),
+    estimated: a.headers.get('X-Total-Count-Estimated') === 'true' };
+}
+
+async function apiAnswer(method, path, body) {
   const headers = { 'Accept': 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
@@ -48,7 +59,7 @@ async function api(method, path, body) {
     throw new ApiError(401, 'login required');
   }
   if (!r.ok) throw new ApiError(r.status, (data && data.error) || ('HTTP ' + r.status));
-  return data;
+  return { data, headers: r.headers };
 }
 
 function fmt(v) {
@@ -67,6 +78,40 @@ function table(columns, rows, onClick, testId) {
   return el('table', { 'data-test': testId }, el('thead', {}, head), el('tbody', {}, body));
 }
 
+// A paged list: the table with sortable headers (columns given a sort key as c[3]), the count, and
+// links to the previous and next pages. The page, sort and filters live in the location hash.
+function pagedTable(hashBase, params, columns, page, onClick, testId) {
+  const limit = Number(params.get('limit') || 50);
+  const offset = Number(params.get('offset') || 0);
+  const link = changes => {
+    const p = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(changes)) { if (v === null) p.delete(k); else p.set(k, v); }
+    return hashBase + '?' + p;
+  };
+  const sort = params.get('sort') || '';
+  const t = table(columns, page.rows, onClick, testId);
+  t.querySelectorAll('th').forEach((th, i) => {
+    const key = columns[i][3];
+    if (!key) return;
+    const next = sort === key ? '-' + key : key;
+    th.replaceChildren(el('a', { href: link({ sort: next, offset: null }), 'data-sort': key },
+      columns[i][0], sort === key ? ' ▲' : sort === '-' + key ? ' ▼' : ''));
+  });
+  const count = el('p', { class: 'pager', 'data-test': testId + '-count' },
+    (page.estimated ? 'about ' : '') + page.total.toLocaleString('en') + ' in all' + (page.total ? ', ' + (offset + 1).toLocaleString('en') + '–'
+      + (offset + page.rows.length).toLocaleString('en') + ' shown ' : ' '),
+    offset > 0 ? el('a', { href: link({ offset: Math.max(0, offset - limit) }), 'data-test': testId + '-previous' }, '← previous') : '', ' ',
+    offset + limit < page.total ? el('a', { href: link({ offset: offset + limit }), 'data-test': testId + '-next' }, 'next →') : '');
+  return [count, t];
+}
+
+// The query for a paged list: the hash's filters, page and sort, and the page size.
+function pageQuery(params) {
+  const q = new URLSearchParams(params);
+  if (!q.get('limit')) q.set('limit', 50);
+  return q;
+}
+
 function field(label, input) { return el('label', {}, label, input); }
 function input(name, attrs) { return el('input', Object.assign({ name }, attrs || {})); }
 function select(name, options, value) {
@@ -81,7 +126,10 @@ function formValues(form) {
   }
   return out;
 }
+// The operator's admin; anyone who may change (admin, vendor-admin); anyone who may replay and test (not a vendor's viewer).
 function isAdmin() { return state.user && state.user.role === 'admin'; }
+function mayChange() { return state.user && state.user.mayChange; }
+function mayDiagnose() { return state.user && state.user.mayDiagnose; }
 function go(hash) { location.hash = hash; }
 async function guarded(action) {
   try { flash(''); await action(); } catch (e) { if (e.status !== 401) flash(e.message, true); }
@@ -98,7 +146,7 @@ function showLogin(message) {
     ev.preventDefault();
     try {
       const s = await api('POST', '/session', formValues(form));
-      state.user = { username: s.username, role: s.role }; state.csrf = s.csrfToken;
+      state.user = s; state.csrf = s.csrfToken;
       flash('');
       enter();
     } catch (e) { flash(e.message, true); }
@@ -113,8 +161,10 @@ function showLogin(message) {
 function enter() {
   document.getElementById('nav').hidden = false;
   document.getElementById('logout').hidden = false;
-  document.getElementById('who').textContent = state.user.username + ' (' + state.user.role + ')';
+  document.getElementById('who').textContent = state.user.username + ' (' + state.user.role
+    + (state.user.allVendors ? '' : ': ' + (state.user.vendors.map(v => v.name).join(', ') || 'no vendor yet')) + ')';
   for (const a of document.querySelectorAll('.admin-only')) a.hidden = !isAdmin();
+  for (const a of document.querySelectorAll('.change-only')) a.hidden = !mayChange();
   if (!location.hash || location.hash === '#/login') go('#/connectors'); else route();
 }
 
@@ -125,7 +175,7 @@ async function connectorsPage() {
   const nodes = [el('h1', { text: 'Connectors' }),
     table([['Vendor', 'vendor_name'], ['Connector', 'name'], ['Code', 'code'], ['Enabled', 'enabled'], ['Mode', 'mode'],
       ['Products', 'mappings'], ['Licenses', 'licenses']], connectors, c => go('#/connector/' + c.id), 'connectors')];
-  if (isAdmin()) {
+  if (mayChange()) {
     const form = el('form', { class: 'box inline', id: 'new-connector', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
       const c = await api('POST', '/connectors', formValues(form));
       flash('Connector "' + c.name + '" created.');
@@ -152,7 +202,7 @@ async function connectorPage(id) {
       ['Recipients', c.recipients], ['Refund policy', c.refund_policy], ['Failed renewal', c.failed_renewal_policy],
       ['Billing stopped', c.stopped_policy], ['Issue before fraud review', c.issue_before_fraud_review], ['Issue on', c.issue_on],
       ['INS role', c.ins_role], ['Code prefix', c.code_prefix], ['Licenses', c.licenses]].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]))];
-  if (isAdmin()) {
+  if (mayChange()) {
     const edit = el('form', { class: 'box inline', id: 'edit-connector', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
       await api('PUT', '/connectors/' + id, formValues(edit));
       flash('Saved.');
@@ -177,10 +227,10 @@ async function connectorPage(id) {
   nodes.push(...await codeSourceSection(c));
   nodes.push(el('h2', { text: 'Products' }), table([['2Checkout id', 'product_id'], ['Code', 'product_code'], ['Name', 'name'],
     ['License', 'license_type'], ['Duration', 'duration'], ['Codes', 'code_mode'], ['Edition', 'edition'],
-    ['Upgrade', 'upgrade_policy'], ['', 'id', (v, m) => isAdmin() ? el('button', { class: 'secondary', type: 'button',
+    ['Upgrade', 'upgrade_policy'], ['', 'id', (v, m) => mayChange() ? el('button', { class: 'secondary', type: 'button',
       onclick: ev => { ev.stopPropagation(); guarded(async () => { await api('DELETE', '/mappings/' + v); flash('Product removed.'); connectorPage(id); }); } },
       'Remove') : '']], c.products, null, 'mappings'));
-  if (isAdmin()) {
+  if (mayChange()) {
     const add = el('form', { class: 'box inline', id: 'new-mapping', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
       await api('POST', '/connectors/' + id + '/mappings', formValues(add));
       flash('Product added.');
@@ -207,9 +257,11 @@ async function connectorPage(id) {
   }); } },
     field('Channel', select('channel', ['ipn', 'ins', 'keygen'], 'ipn')),
     el('button', { type: 'submit', id: 'send-test-button' }, 'Send test notification'));
-  nodes.push(el('h2', { text: 'Send a test notification' }),
-    el('p', { class: 'muted', text: 'A signed test order for this connector\'s first product goes through the connector\'s own endpoint. It only ever yields test licenses.' }),
-    test, result);
+  if (mayDiagnose()) {
+    nodes.push(el('h2', { text: 'Send a test notification' }),
+      el('p', { class: 'muted', text: 'A signed test order for this connector\'s first product goes through the connector\'s own endpoint. It only ever yields test licenses.' }),
+      test, result);
+  }
   render(...nodes);
 }
 
@@ -223,7 +275,7 @@ async function codeSourceSection(c) {
       ['Format', c.code_length + ' symbols' + (c.code_group ? ' in groups of ' + c.code_group : '') + ' from ' + c.code_alphabet],
       ['Pool: available', pool.available + ' (test: ' + pool.test_available + ')'], ['Pool: handed out', pool.taken + ' (test: ' + pool.test_taken + ')'],
       ['Low-stock alert below', pool.pool_low_stock || 'never']].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: fmt(v) })]))];
-  if (isAdmin()) {
+  if (mayChange()) {
     const settings = el('form', { class: 'box inline', id: 'code-settings', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
       await api('PUT', '/connectors/' + c.id, formValues(settings));
       flash('Saved.');
@@ -273,23 +325,33 @@ async function showTestLicenses(order, into) {
 
 // ------------------------------------------------------------------ licenses
 
+const LICENSE_COLUMNS = [['Code', 'code', (v, r) => el('span', {}, v, r.test ? el('span', { class: 'test', text: ' test' }) : ''), 'code'],
+  ['Status', 'status', v => status(v), 'status'], ['Product', 'product'], ['Connector', 'connector'], ['Order', 'order_ref', null, 'order'],
+  ['Customer', 'customer_email', null, 'email'], ['Issued', 'issued_at', null, 'issued_at'], ['Expires', 'expires_at', null, 'expires_at']];
+
 function licenseTable(rows, testId) {
-  return table([['Code', 'code', (v, r) => el('span', {}, v, r.test ? el('span', { class: 'test', text: ' test' }) : '')],
-    ['Status', 'status', v => status(v)], ['Product', 'product'], ['Order', 'order_ref'], ['Customer', 'customer_email'],
-    ['Issued', 'issued_at'], ['Expires', 'expires_at']], rows, l => go('#/license/' + l.id), testId);
+  return table(LICENSE_COLUMNS, rows, l => go('#/license/' + l.id), testId);
 }
 
 async function licensesPage(params) {
+  const [page, connectors] = await Promise.all([apiPage('/licenses?' + pageQuery(params)), api('GET', '/connectors')]);
   const form = el('form', { class: 'box inline', id: 'license-search', onsubmit: ev => {
-    ev.preventDefault(); go('#/licenses?' + new URLSearchParams(formValues(form)));
+    ev.preventDefault();
+    const values = formValues(form);
+    if (params.get('sort')) values.sort = params.get('sort');
+    go('#/licenses?' + new URLSearchParams(values));
   } },
-    field('Code', input('code', { value: params.get('code') || '' })),
-    field('Order', input('order', { value: params.get('order') || '' })),
-    field('Customer email', input('email', { value: params.get('email') || '' })),
+    field('Search', input('q', { value: params.get('q') || '', placeholder: 'code, order, name or email', size: 26, id: 'license-q' })),
+    field('Connector', el('select', { name: 'connector', id: 'license-connector' }, el('option', { value: '' }, 'all'),
+      connectors.map(c => el('option', { value: c.id, selected: String(c.id) === params.get('connector') }, c.name)))),
     field('Status', select('status', ['', 'ACTIVE', 'PAST_DUE', 'SUSPENDED', 'REVOKED', 'EXPIRED'], params.get('status') || '')),
+    field('Test or live', el('select', { name: 'test', id: 'license-test' }, [['', 'both'], ['false', 'live'], ['true', 'test']]
+      .map(([v, label]) => el('option', { value: v, selected: v === (params.get('test') || '') }, label)))),
+    field('Issued from', input('from', { type: 'date', value: params.get('from') || '' })),
+    field('to', input('to', { type: 'date', value: params.get('to') || '' })),
     el('button', { type: 'submit' }, 'Search'));
-  const rows = await api('GET', '/licenses?' + params);
-  render(el('h1', { text: 'Licenses' }), form, licenseTable(rows, 'licenses'));
+  render(el('h1', { text: 'Licenses' }), form,
+    ...pagedTable('#/licenses', params, LICENSE_COLUMNS, page, l => go('#/license/' + l.id), 'licenses'));
 }
 
 async function licensePage(id) {
@@ -300,7 +362,7 @@ async function licensePage(id) {
       ['Subscription', fmt(l.subscription_ref)], ['Customer', fmt(l.customer_name) + ' <' + fmt(l.customer_email) + '>'],
       ['Issued', fmt(l.issued_at)], ['Expires', fmt(l.expires_at)], ['Auto-renewing', fmt(l.renewing)]]
       .flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)]))];
-  if (isAdmin()) {
+  if (mayChange()) {
     const reason = input('reason', { placeholder: 'Reason (required)', size: 40, id: 'reason' });
     const act = what => () => guarded(async () => {
       await api('POST', '/licenses/' + id + '/' + what, { reason: reason.value });
@@ -315,7 +377,7 @@ async function licensePage(id) {
   // The machines the buyer's application activated (the licensing API); a seat can be released by hand.
   nodes.push(el('h2', { text: 'Activations' }), table([['Machine', 'machine_name'], ['Fingerprint', 'fingerprint'],
     ['First seen', 'first_seen_at'], ['Last seen', 'last_seen_at'], ['Released', 'released_at', (v, a) => v ? fmt(v) + ' by ' + fmt(a.released_by)
-      : isAdmin() ? el('button', { type: 'button', class: 'secondary', 'data-test': 'release-' + a.id, onclick: () => guarded(async () => {
+      : mayChange() ? el('button', { type: 'button', class: 'secondary', 'data-test': 'release-' + a.id, onclick: () => guarded(async () => {
         await api('POST', '/licenses/' + id + '/activations/' + a.id + '/release');
         flash('Released: ' + (a.machine_name || a.fingerprint) + '.');
         licensePage(id);
@@ -338,16 +400,23 @@ async function licensePage(id) {
 
 // ------------------------------------------------------------------ notifications
 
+const NOTIFICATION_COLUMNS = [['#', 'id', null, 'id'], ['Received', 'received_at', null, 'received_at'], ['Vendor', 'vendor'],
+  ['Channel', 'channel', null, 'channel'], ['Type', 'message_type', null, 'type'], ['Order', 'order_ref', null, 'order'],
+  ['Status', 'status', v => status(v), 'status'],
+  ['Outcome', 'outcome', (v, n) => n.error ? el('span', { class: 'status-FAILED', text: n.error }) : fmt(v)]];
+
 function notificationTable(rows, testId) {
-  return table([['#', 'id'], ['Received', 'received_at'], ['Channel', 'channel'], ['Type', 'message_type'], ['Order', 'order_ref'],
-    ['Status', 'status', v => status(v)], ['Outcome', 'outcome', (v, n) => n.error ? el('span', { class: 'status-FAILED', text: n.error }) : fmt(v)]],
-  rows, n => go('#/notification/' + n.id), testId);
+  return table(NOTIFICATION_COLUMNS, rows, n => go('#/notification/' + n.id), testId);
 }
 
 async function notificationsPage(params) {
   const form = el('form', { class: 'box inline', id: 'notification-search', onsubmit: ev => {
-    ev.preventDefault(); go('#/notifications?' + new URLSearchParams(formValues(form)));
+    ev.preventDefault();
+    const values = formValues(form);
+    if (params.get('sort')) values.sort = params.get('sort');
+    go('#/notifications?' + new URLSearchParams(values));
   } },
+    field('Search', input('q', { value: params.get('q') || '', placeholder: 'order, message, invoice or error', size: 24 })),
     field('Channel', select('channel', ['', 'INS', 'IPN', 'LCN', 'KEYGEN'], params.get('channel') || '')),
     field('Type', input('type', { value: params.get('type') || '', size: 14 })),
     field('Status', select('status', ['', 'RECEIVED', 'PROCESSING', 'PROCESSED', 'IGNORED', 'PARKED', 'REJECTED', 'FAILED'], params.get('status') || '')),
@@ -355,8 +424,9 @@ async function notificationsPage(params) {
     field('From', input('from', { type: 'date', value: params.get('from') || '' })),
     field('To', input('to', { type: 'date', value: params.get('to') || '' })),
     el('button', { type: 'submit' }, 'Filter'));
-  const rows = await api('GET', '/notifications?' + params);
-  render(el('h1', { text: 'Notifications' }), form, notificationTable(rows, 'notifications'));
+  const page = await apiPage('/notifications?' + pageQuery(params));
+  render(el('h1', { text: 'Notifications' }), form,
+    ...pagedTable('#/notifications', params, NOTIFICATION_COLUMNS, page, n => go('#/notification/' + n.id), 'notifications'));
 }
 
 async function notificationPage(id) {
@@ -369,7 +439,7 @@ async function notificationPage(id) {
       ['Outcome', fmt(n.outcome)], ['Error', fmt(n.error)]].flatMap(([k, v]) => [el('dt', { text: k }), el('dd', {}, v)])),
     el('h2', { text: 'Verification' }), el('pre', { id: 'verification' }, fmt(n.verification)),
     el('h2', { text: 'Raw body' }), el('pre', { id: 'raw-body' }, n.raw_body || '')];
-  if (n.status !== 'REJECTED') {
+  if (n.status !== 'REJECTED' && mayDiagnose()) {
     nodes.push(el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'secondary', id: 'dry-run', onclick: () => guarded(async () => {
         const r = await api('POST', '/notifications/replay', { ids: [n.id], dryRun: true });
@@ -396,7 +466,7 @@ async function deadLetterPage() {
   const result = el('div', { id: 'dead-letter-result' });
   render(el('h1', { text: 'Dead letter' }),
     el('p', { class: 'muted', text: 'Notifications whose processing failed. Fix the cause (a product mapping, a disabled connector), look at what a replay would do, then replay.' }),
-    el('div', { class: 'actions' },
+    !mayDiagnose() ? '' : el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'secondary', onclick: () => guarded(async () => {
         const r = await api('POST', '/notifications/replay', { status: 'FAILED', dryRun: true });
         result.replaceChildren(table([['#', 'id'], ['Would be', 'wouldBe'], ['What', 'summary']], r.results));
@@ -411,14 +481,36 @@ async function deadLetterPage() {
 
 // ------------------------------------------------------------------ vendors, users, export
 
+function supportAccess(v) {
+  if (!v.support_granted_at) return 'not granted';
+  return 'granted by ' + v.support_granted_by + (v.support_until ? ' until ' + fmt(v.support_until) : ', until revoked');
+}
+
 async function vendorsPage() {
   const vendors = await api('GET', '/vendors');
   const set = v => v ? 'set' : 'not set';
   const nodes = [el('h1', { text: 'Vendors' }), table([['Code', 'code'], ['Name', 'name'], ['INS vendor id', 'ins_vendor_id'],
     ['Merchant code', 'merchant_code'], ['Contact', 'contact_email'], ['Secret word', 'secret_word_set', set],
-    ['Secret key', 'secret_key_set', set], ['Previous key', 'secret_key_previous_set', set], ['IDN', 'idn_enabled']], vendors, null, 'vendors'),
+    ['Secret key', 'secret_key_set', set], ['Previous key', 'secret_key_previous_set', set], ['IDN', 'idn_enabled'],
+    ['Support access', 'support_granted_at', (x, v) => supportAccess(v)]], vendors, null, 'vendors'),
   el('p', { class: 'muted', text: 'Secrets are write-only: nobody can read them back, here or through the API.' })];
   if (isAdmin()) {
+    const create = el('form', { class: 'box inline', id: 'new-vendor', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
+      const v = await api('POST', '/vendors', formValues(create));
+      flash('Vendor "' + v.name + '" created. Give it a connector, then its own admin on the Users page.');
+      vendorsPage();
+    }); } },
+      field('Code', input('code', { required: true, placeholder: 'initech', id: 'new-vendor-code' })),
+      field('Name', input('name', { required: true, id: 'new-vendor-name' })),
+      field('Contact email', input('contactEmail', { type: 'email', required: true, id: 'new-vendor-email' })),
+      field('Merchant code (IPN, LCN, key generator)', input('merchantCode')),
+      field('INS vendor id', input('insVendorId', { size: 10 })),
+      field('Secret key', input('secretKey', { type: 'password', autocomplete: 'new-password' })),
+      field('Secret word (INS)', input('secretWord', { type: 'password', autocomplete: 'new-password' })),
+      el('button', { type: 'submit', id: 'create-vendor' }, 'Create vendor'));
+    nodes.push(el('h2', { text: 'New vendor' }), create);
+  }
+  if (mayChange() && vendors.length) {
     const form = el('form', { class: 'box inline', id: 'vendor-secrets', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
       const values = formValues(form);
       const id = values.id; delete values.id;
@@ -436,22 +528,53 @@ async function vendorsPage() {
       field('Previous secret key', input('secretKeyPrevious', { type: 'password', autocomplete: 'new-password' })),
       el('button', { type: 'submit' }, 'Save'));
     nodes.push(el('h2', { text: 'Change a vendor' }), el('p', { class: 'muted', text: 'Empty fields keep their value.' }), form);
+    // The vendor's side of support: the operator's support team sees a vendor only while it grants access.
+    const until = input('until', { type: 'date', id: 'support-until' });
+    nodes.push(el('h2', { text: 'Access for the operator\'s support team' }),
+      el('p', { class: 'muted', text: 'Support reads a vendor\'s connectors, licenses and notifications, replays and sends test notifications, '
+        + 'and changes nothing, only while the vendor grants access. A revocation takes effect on their next click.' }),
+      el('div', { class: 'box inline' }, field('Until (optional, through that day)', until)),
+      table([['Vendor', 'name'], ['Access', 'support_granted_at', (x, v) => el('span', { 'data-test': 'support-' + v.code }, supportAccess(v))],
+        ['', 'id', (id, v) => el('span', { class: 'actions' },
+          el('button', { type: 'button', 'data-grant': v.code, onclick: () => guarded(async () => {
+            await api('PUT', '/vendors/' + id + '/support-access', until.value ? { until: until.value } : {});
+            flash('Support may see ' + v.name + (until.value ? ' through ' + until.value : ' until you revoke it') + '.');
+            vendorsPage();
+          }) }, v.support_granted_at ? 'Grant again' : 'Grant'),
+          v.support_granted_at ? el('button', { type: 'button', class: 'danger', 'data-revoke': v.code, onclick: () => guarded(async () => {
+            await api('DELETE', '/vendors/' + id + '/support-access');
+            flash('Support no longer sees ' + v.name + '.');
+            vendorsPage();
+          }) }, 'Revoke') : '')]], vendors, null, 'support-access'));
   }
   render(...nodes);
 }
 
+const VENDOR_ROLES = ['vendor-viewer', 'vendor-admin'];
+
 async function usersPage() {
-  const users = await api('GET', '/users');
+  const [users, vendors] = await Promise.all([api('GET', '/users'), api('GET', '/vendors')]);
+  const roles = isAdmin() ? ['support', 'admin', ...VENDOR_ROLES] : VENDOR_ROLES;
+  const vendorList = el('select', { name: 'vendorIds', multiple: true, id: 'new-user-vendors', size: Math.min(4, Math.max(2, vendors.length)) },
+    vendors.map((v, i) => el('option', { value: v.id, selected: vendors.length === 1 && i === 0 }, v.name)));
+  const role = select('role', roles, roles[0]);
+  role.id = 'new-user-role';
+  const showVendors = () => { vendorList.parentElement.hidden = !VENDOR_ROLES.includes(role.value); };
+  role.addEventListener('change', showVendors);
   const form = el('form', { class: 'box inline', id: 'new-user', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
-    await api('POST', '/users', formValues(form));
+    const values = formValues(form);
+    delete values.vendorIds;
+    if (VENDOR_ROLES.includes(values.role)) values.vendorIds = [...vendorList.selectedOptions].map(o => Number(o.value));
+    await api('POST', '/users', values);
     flash('User created.');
     usersPage();
   }); } },
     field('Username', input('username', { required: true, id: 'new-username' })),
     field('Password (12+ characters)', input('password', { type: 'password', required: true, autocomplete: 'new-password', id: 'new-password' })),
-    field('Role', select('role', ['support', 'admin'], 'support')),
+    field('Role', role),
+    field('Vendor(s)', vendorList),
     el('button', { type: 'submit', id: 'create-user' }, 'Create user'));
-  render(el('h1', { text: 'Users' }), table([['Username', 'username'], ['Role', 'role'], ['Created by', 'created_by'],
+  render(el('h1', { text: 'Users' }), table([['Username', 'username'], ['Role', 'role'], ['Vendors', 'vendors'], ['Created by', 'created_by'],
     ['Created', 'created_at'], ['Locked', 'locked'], ['Disabled', 'disabled_at'],
     ['', 'id', (v, u) => u.username === state.user.username || u.disabled_at ? '' :
       el('button', { type: 'button', class: 'danger', 'data-remove': u.username, onclick: () => guarded(async () => {
@@ -460,8 +583,10 @@ async function usersPage() {
         usersPage();
       }) }, 'Disable')]], users, null, 'users'),
   el('h2', { text: 'New user' }),
-  el('p', { class: 'muted', text: 'A support account reads everything but secrets, replays notifications and sends test notifications. Disable it at any time; it is locked out at once, and stays named in the audit log.' }),
+  el('p', { class: 'muted', text: (isAdmin() ? 'admin: the operator, every vendor. support: the operator\'s support team, the vendors that grant it access; reads, replays, sends test notifications, changes nothing. ' : '')
+    + 'vendor-admin: the vendor\'s configuration, licenses and users. vendor-viewer: reads them. Disable a user at any time; they are locked out at once and stay named in the audit log.' }),
   form);
+  showVendors();
 }
 
 async function exportPage() {
@@ -482,10 +607,31 @@ async function exportPage() {
 const KINDS = [['Sales', 'sales'], ['Renewals', 'renewals'], ['Failed renewals', 'failedRenewals'], ['Refunds', 'refunds'],
   ['Chargebacks', 'chargebacks']];
 
-// One kind of fact in a report row: the amount (an exact decimal string), then lines and units.
+// One kind of fact in a report row: the amount (an exact decimal string; "unpriced" when no line had a
+// price, with how many lacked one when some did), then lines and units.
 function figure(f) {
   if (!f || f.lines === 0) return el('span', { class: 'muted', text: '—' });
-  return el('span', {}, f.amount, el('span', { class: 'muted', text: ' (' + f.lines + ' · ' + f.quantity + ' u)' }));
+  const amount = f.amount === null ? el('span', { class: 'unpriced', text: 'unpriced' })
+    : f.unpriced ? el('span', {}, f.amount, el('span', { class: 'unpriced', text: ' + ' + f.unpriced + ' unpriced' })) : f.amount;
+  return el('span', {}, amount, el('span', { class: 'muted', text: ' (' + f.lines + ' · ' + f.quantity + ' u)' }));
+}
+
+const CHART_COLOURS = ['#2a5bd7', '#1f7a33', '#b42323', '#9a6200', '#6b3fb5', '#0f7c8c'];
+
+// A line chart of values per day (uPlot, served by the connector from its WebJar), drawn into a box.
+function dayChart(testId, title, days, series) {
+  const box = el('div', { class: 'chart box', 'data-test': testId }, el('h3', { text: title }));
+  if (typeof uPlot === 'undefined') {
+    box.append(el('p', { class: 'muted', text: 'The chart library did not load.' }));
+    return box;
+  }
+  const x = days.map(d => Date.parse(d + 'T00:00:00Z') / 1000);
+  const opts = { width: Math.min(1100, (main().clientWidth || 900) - 40), height: 220, tzDate: ts => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
+    series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: CHART_COLOURS[i % CHART_COLOURS.length], width: 2,
+      points: { show: days.length <= 62 } }))],
+    axes: [{}, { size: 60 }], legend: { show: true } };
+  new uPlot(opts, [x, ...series.map(s => s.values)], box);
+  return box;
 }
 
 async function reportsPage(params) {
@@ -500,8 +646,15 @@ async function reportsPage(params) {
       'Include test orders'),
     el('button', { type: 'submit' }, 'Show'));
   const q = new URLSearchParams(params);
-  const [sales, subs, perDay, activations] = await Promise.all([api('GET', '/reports/sales?' + q), api('GET', '/reports/subscriptions?' + q),
-    api('GET', '/reports/licenses-per-day?' + q), api('GET', '/reports/activations-per-day?' + q)]);
+  const [sales, subs, perDay, activations, daily] = await Promise.all([api('GET', '/reports/sales?' + q), api('GET', '/reports/subscriptions?' + q),
+    api('GET', '/reports/licenses-per-day?' + q), api('GET', '/reports/activations-per-day?' + q), api('GET', '/reports/daily?' + q)]);
+  const charts = el('div', { class: 'charts' },
+    dayChart('chart-licenses', 'Licenses issued per day', daily.days, [{ label: 'licenses', values: daily.licenses }]),
+    dayChart('chart-revenue', 'Net revenue per day, per currency', daily.days, Object.entries(daily.revenue).map(([currency, amounts]) =>
+      ({ label: currency, values: amounts.map(a => a === null ? 0 : Number(a)) }))),
+    dayChart('chart-failures', 'Failed and rejected notifications per day', daily.days,
+      [{ label: 'failed', values: daily.failed }, { label: 'rejected', values: daily.rejected }]));
+  const unpriced = daily.unpriced.reduce((a, b) => a + b, 0);
   const csv = new URLSearchParams();
   for (const k of ['from', 'to', 'product', 'includeTest']) if (params.get(k)) csv.set(k, params.get(k));
   if (!csv.get('from')) csv.set('from', sales.from);
@@ -511,6 +664,9 @@ async function reportsPage(params) {
       sales.includeTest ? ', test orders included.' : ', test orders left out.'),
     el('div', { class: 'actions' }, el('a', { id: 'csv-download', class: 'button', href: '/api/reports/facts.csv?' + csv },
       'Download the order facts (CSV)')),
+    charts,
+    unpriced ? el('p', { class: 'muted', 'data-test': 'unpriced-note' }, unpriced + ' line(s) of the period came without a price '
+      + '(the key generator does not send one): counted as lines, not as revenue.') : '',
     el('h2', { text: 'Sales and refunds per product' }),
     table([['Period', 'period'], ['Product', 'product', (v, r) => (v || '—') + (r.productCode ? ' (' + r.productCode + ')' : '')],
       ['Currency', 'currency'], ...KINDS.map(([label, key]) => [label, key, v => figure(v)]), ['Net', 'net']],
@@ -518,6 +674,12 @@ async function reportsPage(params) {
     el('h2', { text: 'Totals per currency' }),
     table([['Currency', 'currency'], ...KINDS.map(([label, key]) => [label, key, v => figure(v)]), ['Net', 'net']],
       sales.totals, null, 'sales-totals'),
+    sales.futureDated.length ? el('div', { 'data-test': 'future-dated' }, el('h2', { text: 'Dated after now' }),
+      el('p', { class: 'muted', text: 'These facts carry a date later than now (a sender\'s clock ahead, or a mistyped date). '
+        + 'They are left out of every figure above until their time comes.' }),
+      table([['Dated', 'occurred_at'], ['Recorded', 'recorded_at'], ['Vendor', 'vendor'], ['Kind', 'kind'], ['Order', 'order_ref'],
+        ['Product', 'product_code'], ['Amount', 'amount', (v, f) => v === null ? el('span', { class: 'unpriced', text: 'unpriced' }) : v + ' ' + (f.currency || '')]],
+      sales.futureDated, null, 'future-dated-facts')) : '',
     el('h2', { text: 'Subscriptions now' }),
     table([['Product', 'product'], ['Active', 'active'], ['Past due', 'pastDue'], ['Suspended', 'suspended'], ['Expired', 'expired'],
       ['Revoked', 'revoked'], ['Total', 'total']], subs.rows, null, 'subscriptions'),
@@ -560,7 +722,7 @@ async function deliveriesPage(params) {
   const [destinations, events, idn, connectors] = await Promise.all([api('GET', '/event-destinations'),
     api('GET', '/events?' + new URLSearchParams({ status: params.get('status') || '', limit: 50 })),
     api('GET', '/idn?limit=50'), api('GET', '/connectors')]);
-  const replay = (label, path, after) => el('button', { type: 'button', onclick: ev => { ev.stopPropagation(); guarded(async () => {
+  const replay = (label, path, after) => !mayDiagnose() ? '' : el('button', { type: 'button', onclick: ev => { ev.stopPropagation(); guarded(async () => {
     await api('POST', path); flash(after); deliveriesPage(params);
   }); } }, label);
   const nodes = [el('h1', { text: 'Deliveries' }),
@@ -572,7 +734,7 @@ async function deliveriesPage(params) {
       ['Failed', 'failed'], ['Last sent', 'last_sent_at'],
       ['', 'id', (id, d) => d.failed > 0 ? replay('Replay failed', '/event-destinations/' + id + '/replay', 'Failed deliveries queued again.') : '']],
       destinations, null, 'destinations')];
-  if (isAdmin()) {
+  if (mayChange()) {
     const secret = input('secret', { id: 'destination-secret', readonly: true, size: 50 });
     const form = el('form', { class: 'box inline', id: 'destination-form', onsubmit: ev => { ev.preventDefault(); guarded(async () => {
       const values = formValues(form);
@@ -610,29 +772,23 @@ async function deliveriesPage(params) {
 // ------------------------------------------------------------------ audit log
 
 async function auditPage(params) {
-  const limit = 50;
-  const offset = Number(params.get('offset') || 0);
   const filter = {};
   for (const k of ['actor', 'action', 'from', 'to', 'q']) if (params.get(k)) filter[k] = params.get(k);
-  const page = await api('GET', '/audit?' + new URLSearchParams(Object.assign({ limit, offset }, filter)));
+  const page = await apiPage('/audit?' + pageQuery(params));
   const form = el('form', { class: 'box inline', id: 'audit-search', onsubmit: ev => {
     ev.preventDefault(); go('#/audit?' + new URLSearchParams(formValues(form)));
   } },
     field('Who', input('actor', { value: filter.actor || '' })), field('Action', input('action', { value: filter.action || '' })),
     field('From', input('from', { type: 'date', value: filter.from || '' })), field('To', input('to', { type: 'date', value: filter.to || '' })),
     field('Text', input('q', { value: filter.q || '' })), el('button', { type: 'submit' }, 'Search'));
-  const to = (o) => '#/audit?' + new URLSearchParams(Object.assign({}, filter, { offset: o }));
   render(el('h1', { text: 'Audit log' }),
     el('p', { class: 'muted', text: 'Logins and every change made through the panel or the API, with who made it and the answer it got. '
-      + 'Requests are kept with their secrets masked. Nothing here can be changed or removed from the application.' }),
+      + 'Requests are kept with their secrets masked. Nothing here can be changed or removed from the application.'
+      + (isAdmin() ? '' : ' You see what concerns your vendors, and your users\' logins.') }),
     form,
-    el('p', { 'data-test': 'audit-count' }, page.total + ' entr' + (page.total === 1 ? 'y' : 'ies') + (page.total ? ', ' + (offset + 1) + '–'
-      + (offset + page.rows.length) + ' shown ' : ' '),
-      offset > 0 ? el('a', { href: to(Math.max(0, offset - limit)) }, '← newer') : '', ' ',
-      offset + limit < page.total ? el('a', { href: to(offset + limit), id: 'audit-older' }, 'older →') : '', ' · ',
-      el('a', { href: '/api/audit.csv?' + new URLSearchParams(filter), id: 'audit-csv' }, 'CSV')),
-    table([['When', 'at'], ['Who', 'actor'], ['Role', 'role'], ['Action', 'action'], ['On', 'target'], ['Answer', 'outcome'],
-      ['From', 'address'], ['Request', 'detail']], page.rows, null, 'audit'));
+    el('div', { class: 'actions' }, el('a', { class: 'button', href: '/api/audit.csv?' + new URLSearchParams(filter), id: 'audit-csv' }, 'Download as CSV')),
+    ...pagedTable('#/audit', params, [['When', 'at', null, 'at'], ['Who', 'actor', null, 'actor'], ['Role', 'role'], ['Action', 'action', null, 'action'],
+      ['On', 'target'], ['Answer', 'outcome', null, 'outcome'], ['From', 'address'], ['Request', 'detail']], page, null, 'audit'));
 }
 
 // ------------------------------------------------------------------ routing
@@ -673,7 +829,7 @@ window.addEventListener('DOMContentLoaded', async () => {
   });
   try {
     const s = await api('GET', '/session');
-    state.user = { username: s.username, role: s.role }; state.csrf = s.csrfToken;
+    state.user = s; state.csrf = s.csrfToken;
     enter();
   } catch (e) {
     showLogin();

@@ -156,9 +156,12 @@ public class EventOutbox extends Outbox {
     /** Deliveries, newest first: by destination, status, license or event type, at most limit. */
     public List<Map<String, Object>> search(@Header("destination") String destination, @Header("status") String status,
                                             @Header("license") String license, @Header("type") String type,
-                                            @Header("limit") String limit) {
+                                            @Header("limit") String limit,
+                                            @Variable("principal") io.github.twocheckout.connector.panel.Principal p) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
+        io.github.twocheckout.connector.panel.VendorScope.restrict(where, args,
+                "(SELECT c.vendor_id FROM connector c WHERE c.id = d.connector_id)", p);
         if (present(destination)) {
             where.append(" AND o.destination_id = ?");
             args.add(Long.parseLong(destination.trim()));

@@ -155,9 +155,11 @@ public class IdnOutbox extends Outbox {
 
     /** Confirmations, newest first, by order, vendor or status (WAITING: a half is missing). */
     public List<Map<String, Object>> search(@Header("order") String order, @Header("vendor") String vendor,
-                                            @Header("status") String status, @Header("limit") String limit) {
+                                            @Header("status") String status, @Header("limit") String limit,
+                                            @Variable("principal") io.github.twocheckout.connector.panel.Principal p) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
+        io.github.twocheckout.connector.panel.VendorScope.restrict(where, args, "o.vendor_id", p);
         if (present(order)) {
             where.append(" AND o.order_ref = ?");
             args.add(order.trim());

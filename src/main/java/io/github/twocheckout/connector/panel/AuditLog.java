@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -66,49 +67,57 @@ public class AuditLog {
         if (status == null) {
             status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         }
+        Long vendorId = exchange.getVariable("auditVendorId", Long.class);
+        if (vendorId == null && p != null && p.vendorIds() != null && p.vendorIds().size() == 1) {
+            vendorId = p.vendorIds().get(0); // a vendor's user with one vendor acts for it
+        }
         write(p == null ? "?" : p.username(), p == null ? null : p.role(), action, exchange.getVariable("auditTarget", String.class),
-                status == null ? 200 : status, exchange.getVariable("auditDetail", String.class), exchange.getVariable("auditAddress", String.class));
+                status == null ? 200 : status, exchange.getVariable("auditDetail", String.class), exchange.getVariable("auditAddress", String.class),
+                vendorId);
     }
 
     /** A login, or a failed one (then actor is the name tried). */
     public void login(String username, String role, boolean ok, String address, String detail) {
-        write(username == null ? "?" : username, role, ok ? "login" : "login-failed", "POST /api/session", ok ? 200 : 401, detail, address);
+        write(username == null ? "?" : username, role, ok ? "login" : "login-failed", "POST /api/session", ok ? 200 : 401, detail, address,
+                null);
     }
 
-    private void write(String actor, String role, String action, String target, Integer outcome, String detail, String address) {
+    private void write(String actor, String role, String action, String target, Integer outcome, String detail, String address,
+                       Long vendorId) {
         try {
-            jdbc.update("INSERT INTO audit_log (actor, role, action, target, outcome, detail, address) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    clip(actor, 200), role, action, clip(target, 500), outcome, clip(detail, 4000), address);
+            jdbc.update("""
+                    INSERT INTO audit_log (actor, role, action, target, outcome, detail, address, vendor_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    clip(actor, 200), role, action, clip(target, 500), outcome, clip(detail, 4000), address, vendorId);
         } catch (RuntimeException e) {
             LOG.error("audit log entry not written ({} {} by {}): {}", action, target, actor, e.getMessage());
         }
     }
 
-    /** Entries newest first, filtered, a page at a time, with the total that matches. */
-    public Map<String, Object> search(@Header("actor") String actor, @Header("action") String action, @Header("from") String from,
-                                      @Header("to") String to, @Header("q") String q, @Header("limit") String limit,
-                                      @Header("offset") String offset) {
+    static final Map<String, String> SORTABLE = Map.of("id", "id", "at", "at", "actor", "actor", "action", "action",
+            "outcome", "outcome");
+
+    /**
+     * Entries, newest first, filtered, a page at a time (offset, limit, sort) with the total in
+     * X-Total-Count. The operator's admin reads every entry; a vendor's admin, those about their vendors
+     * and the logins of their vendors' users.
+     */
+    public List<Map<String, Object>> search(@Header("actor") String actor, @Header("action") String action, @Header("from") String from,
+                                            @Header("to") String to, @Header("q") String q, @Header("limit") String limit,
+                                            @Header("offset") String offset, @Header("sort") String sort,
+                                            @Variable("principal") Principal p, Exchange exchange) {
         List<Object> args = new ArrayList<>();
-        String where = where(actor, action, from, to, q, args);
-        int l = limit == null || limit.isBlank() ? 50 : Math.min(1000, Math.max(1, Integer.parseInt(limit.trim())));
-        int o = offset == null || offset.isBlank() ? 0 : Math.max(0, Integer.parseInt(offset.trim()));
-        Map<String, Object> page = new LinkedHashMap<>();
-        page.put("total", jdbc.queryForObject("SELECT count(*) FROM audit_log" + where, Long.class, args.toArray()));
-        page.put("offset", o);
-        page.put("limit", l);
-        List<Object> pageArgs = new ArrayList<>(args);
-        pageArgs.add(l);
-        pageArgs.add(o);
-        page.put("rows", jdbc.queryForList("SELECT id, at, actor, role, action, target, outcome, detail, address FROM audit_log"
-                + where + " ORDER BY id DESC LIMIT ? OFFSET ?", pageArgs.toArray()));
-        return page;
+        String where = where(actor, action, from, to, q, p, args);
+        return ListPage.of(offset, limit, sort, SORTABLE, "id DESC", "id").query(jdbc,
+                "SELECT id, at, actor, role, action, target, outcome, detail, address, vendor_id FROM audit_log", "FROM audit_log",
+                where, args, exchange);
     }
 
     /** The same entries as CSV (every one that matches, oldest first). */
     public String csv(@Header("actor") String actor, @Header("action") String action, @Header("from") String from,
-                      @Header("to") String to, @Header("q") String q, Exchange exchange) {
+                      @Header("to") String to, @Header("q") String q, @Variable("principal") Principal p, Exchange exchange) {
         List<Object> args = new ArrayList<>();
-        String where = where(actor, action, from, to, q, args);
+        String where = where(actor, action, from, to, q, p, args);
         StringBuilder out = new StringBuilder("id,at,actor,role,action,target,outcome,address,detail\n");
         jdbc.query("SELECT id, at, actor, role, action, target, outcome, address, detail FROM audit_log" + where + " ORDER BY id",
                 rs -> {
@@ -122,8 +131,15 @@ public class AuditLog {
         return out.toString();
     }
 
-    private static String where(String actor, String action, String from, String to, String q, List<Object> args) {
+    private static String where(String actor, String action, String from, String to, String q, Principal p, List<Object> args) {
         StringBuilder w = new StringBuilder(" WHERE TRUE");
+        if (!p.allVendors()) {
+            w.append(" ").append("""
+                    AND (vendor_id = ANY(?::bigint[]) OR vendor_id IS NULL AND actor IN (SELECT u.username FROM panel_user u
+                         JOIN panel_user_vendor uv ON uv.user_id = u.id WHERE uv.vendor_id = ANY(?::bigint[])))""");
+            args.add(p.vendorArray());
+            args.add(p.vendorArray());
+        }
         if (present(actor)) {
             w.append(" AND actor = ?");
             args.add(actor.trim());

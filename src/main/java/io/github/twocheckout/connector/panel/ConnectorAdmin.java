@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,12 +36,19 @@ public class ConnectorAdmin {
 
     private final JdbcTemplate jdbc;
 
+    private final VendorScope scope;
+
     public ConnectorAdmin(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.scope = new VendorScope(dataSource);
     }
 
-    public List<Map<String, Object>> list() {
-        return jdbc.queryForList(CONNECTOR + " ORDER BY v.name, c.name");
+    /** The connectors of the caller's vendors. */
+    public List<Map<String, Object>> list(@Variable("principal") Principal p) {
+        StringBuilder where = new StringBuilder(" WHERE TRUE");
+        List<Object> args = new java.util.ArrayList<>();
+        VendorScope.restrict(where, args, "c.vendor_id", p);
+        return jdbc.queryForList(CONNECTOR + where + " ORDER BY v.name, c.name", args.toArray());
     }
 
     /** A connector with its mappings. */
@@ -53,10 +62,11 @@ public class ConnectorAdmin {
         return c;
     }
 
-    /** {vendorId, code, name, ...settings}. */
-    public Map<String, Object> create(@Body String body) {
+    /** {vendorId, code, name, ...settings}: the vendor must be one of the caller's. */
+    public Map<String, Object> create(@Body String body, @Variable("principal") Principal p, Exchange exchange) {
         Map<String, Object> in = Json.object(body);
         long vendorId = Long.parseLong(Json.required(in, "vendorId"));
+        scope.named(vendorId, p, exchange);
         String code = Json.required(in, "code");
         if (!code.matches("[A-Za-z0-9._-]{1,64}")) {
             throw new IllegalArgumentException("code: 1 to 64 letters, digits or . _ -");

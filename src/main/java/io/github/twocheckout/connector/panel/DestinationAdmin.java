@@ -13,6 +13,7 @@ import org.apache.camel.Body;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -35,14 +36,23 @@ public class DestinationAdmin {
 
     private final JdbcTemplate jdbc;
 
+    private final VendorScope scope;
+
     public DestinationAdmin(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.scope = new VendorScope(dataSource);
     }
 
-    public List<Map<String, Object>> list(@Header("connector") String connector) {
-        List<Map<String, Object>> rows = connector == null || connector.isBlank()
-                ? jdbc.queryForList("SELECT " + COLUMNS + " ORDER BY c.name, d.name")
-                : jdbc.queryForList("SELECT " + COLUMNS + " WHERE d.connector_id = ? ORDER BY d.name", Long.parseLong(connector.trim()));
+    /** The destinations of the caller's vendors' connectors, or of one connector. */
+    public List<Map<String, Object>> list(@Header("connector") String connector, @Variable("principal") Principal p) {
+        StringBuilder where = new StringBuilder(" WHERE TRUE");
+        List<Object> args = new java.util.ArrayList<>();
+        if (connector != null && !connector.isBlank()) {
+            where.append(" AND d.connector_id = ?");
+            args.add(Long.parseLong(connector.trim()));
+        }
+        VendorScope.restrict(where, args, "c.vendor_id", p);
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT " + COLUMNS + where + " ORDER BY c.name, d.name", args.toArray());
         rows.forEach(r -> r.put("uri", EventOutbox.safeUri((String) r.get("uri"))));
         return rows;
     }
@@ -57,9 +67,12 @@ public class DestinationAdmin {
         return row;
     }
 
-    public Map<String, Object> create(@Body String body, Exchange exchange) {
+    /** {connectorId, name, uri, types?, enabled?, secret?}: the connector must be one of the caller's vendors'. */
+    public Map<String, Object> create(@Body String body, @Variable("principal") Principal p, Exchange exchange) {
         Map<String, Object> in = Json.object(body);
         long connector = Long.parseLong(Json.required(in, "connectorId"));
+        exchange.getMessage().setHeader("id", connector);
+        scope.connector(connector, p, exchange);
         String uri = checkedUri(exchange.getContext(), Json.required(in, "uri"));
         String secret = checkedSecret(Json.text(in, "secret"));
         try {

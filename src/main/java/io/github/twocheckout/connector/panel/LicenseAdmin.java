@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,12 +37,30 @@ public class LicenseAdmin {
         this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
     }
 
-    /** Licenses by code, order, customer email (part of it), status or connector; newest first, at most limit. */
+    /** What a license list sorts by: the API's name and the column. */
+    static final Map<String, String> SORTABLE = Map.of("id", "l.id", "issued_at", "l.issued_at", "expires_at", "l.expires_at",
+            "code", "l.code", "order", "l.order_ref", "email", "lower(l.customer_email)", "status", "l.status");
+    /** The text a free-text search reads: the expression of the trigram index license_text_trgm_idx (V19). */
+    static final String TEXT = "(l.code || ' ' || l.order_ref || ' ' || coalesce(l.subscription_ref, '') || ' ' "
+            + "|| coalesce(l.customer_name, '') || ' ' || coalesce(l.customer_email, ''))";
+
+    /**
+     * The licenses of the caller's vendors, a page at a time (offset, limit, sort), with the total in
+     * X-Total-Count. Filters: code, order, customer email (part of it), status, connector, product (code or
+     * id), test (true: test only, false: live only), from/to (issued, ISO dates, to inclusive), and q: a
+     * license's code, order or customer email exactly (through their indexes), or, when nothing matches
+     * so, text anywhere in the code, order, subscription, customer name or email (through trigrams). An
+     * order's licenses read in order; anything else newest first.
+     */
     public List<Map<String, Object>> search(@Header("code") String code, @Header("order") String order, @Header("email") String email,
                                             @Header("status") String status, @Header("connector") String connector,
-                                            @Header("limit") String limit) {
+                                            @Header("product") String product, @Header("test") String test,
+                                            @Header("from") String from, @Header("to") String to, @Header("q") String q,
+                                            @Header("offset") String offset, @Header("limit") String limit, @Header("sort") String sort,
+                                            @Variable("principal") Principal p, Exchange exchange) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
+        VendorScope.restrict(where, args, "l.vendor_id", p);
         if (blank(code) != null) {
             where.append(" AND l.code = ?");
             args.add(code.trim().toUpperCase(java.util.Locale.ROOT));
@@ -52,7 +71,7 @@ public class LicenseAdmin {
         }
         if (blank(email) != null) {
             where.append(" AND lower(l.customer_email) LIKE ?");
-            args.add("%" + email.trim().toLowerCase(java.util.Locale.ROOT).replace("%", "\\%").replace("_", "\\_") + "%");
+            args.add("%" + like(email.trim().toLowerCase(java.util.Locale.ROOT)) + "%");
         }
         if (blank(status) != null) {
             where.append(" AND l.status = ?");
@@ -62,10 +81,45 @@ public class LicenseAdmin {
             where.append(" AND l.connector_id = ?");
             args.add(Long.parseLong(connector.trim()));
         }
-        // An order's licenses read in order; anything else newest first.
-        String orderBy = blank(order) != null ? " ORDER BY l.product_mapping_id, l.unit_no" : " ORDER BY l.id DESC";
-        args.add(limit(limit));
-        return jdbc.queryForList(SELECT + where + orderBy + " LIMIT ?", args.toArray());
+        if (blank(product) != null) {
+            where.append(" AND l.product_mapping_id IN (SELECT id FROM product_mapping WHERE product_code = ? OR product_id = ?)");
+            args.add(product.trim());
+            args.add(product.trim());
+        }
+        if (blank(test) != null) {
+            where.append(" AND l.test = ?");
+            args.add(io.github.twocheckout.connector.reports.ReportPeriod.flag(test, "test"));
+        }
+        if (blank(from) != null) {
+            where.append(" AND l.issued_at >= ?");
+            args.add(NotificationAdmin.time(from, false));
+        }
+        if (blank(to) != null) {
+            where.append(" AND l.issued_at < ?");
+            args.add(NotificationAdmin.time(to, true));
+        }
+        if (blank(q) != null) {
+            String text = q.trim();
+            List<Object> exactArgs = new ArrayList<>(args);
+            exactArgs.addAll(List.of(text.toUpperCase(java.util.Locale.ROOT), text, text.toLowerCase(java.util.Locale.ROOT)));
+            String exact = " AND (l.code = ? OR l.order_ref = ? OR lower(l.customer_email) = ?)";
+            if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM license l" + where + exact + ")", Boolean.class,
+                    exactArgs.toArray()))) {
+                where.append(exact);
+                args.clear();
+                args.addAll(exactArgs);
+            } else {
+                where.append(" AND " + TEXT + " ILIKE ?");
+                args.add("%" + like(text) + "%");
+            }
+        }
+        ListPage page = ListPage.of(offset, limit, sort, SORTABLE,
+                blank(order) != null ? "l.product_mapping_id, l.unit_no, l.id" : "l.id DESC", "l.id");
+        return page.query(jdbc, SELECT, "FROM license l", where.toString(), args, exchange);
+    }
+
+    static String like(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /** One license and its audit trail, with what caused each change. */
@@ -133,7 +187,7 @@ public class LicenseAdmin {
 
     static int limit(String limit) {
         if (limit == null || limit.isBlank()) {
-            return 100;
+            return ListPage.DEFAULT_LIMIT;
         }
         try {
             return Math.max(1, Math.min(1000, Integer.parseInt(limit.trim())));

@@ -19,6 +19,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Variable;
 import org.apache.camel.support.DefaultExchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -49,22 +50,37 @@ public class NotificationAdmin {
         this.store = store;
     }
 
-    /** Filters: channel, type, status, order, from/to (ISO date or instant); newest first. */
+    static final Map<String, String> SORTABLE = Map.of("id", "n.id", "received_at", "n.received_at", "processed_at", "n.processed_at",
+            "channel", "n.channel", "type", "n.message_type", "status", "n.status", "order", "n.order_ref", "attempts", "n.attempts");
+
+    /**
+     * The notifications of the caller's vendors (and, for the operator's admin, those no vendor could be
+     * found for), a page at a time (offset, limit, sort) with the total in X-Total-Count. Filters: channel,
+     * type, status, order, vendor (id), from/to (ISO date or instant), and q (an order, message or invoice
+     * reference, or text of the error). An order's notifications read in the order they came; anything else
+     * newest first.
+     */
     public List<Map<String, Object>> search(@Header("channel") String channel, @Header("type") String type,
                                             @Header("status") String status, @Header("order") String order,
-                                            @Header("from") String from, @Header("to") String to, @Header("limit") String limit) {
+                                            @Header("vendor") String vendor, @Header("from") String from, @Header("to") String to,
+                                            @Header("q") String q, @Header("offset") String offset, @Header("limit") String limit,
+                                            @Header("sort") String sort, @Variable("principal") Principal p, Exchange exchange) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
+        VendorScope.restrict(where, args, "n.vendor_id", p);
         add(where, args, " AND n.channel = ?", upper(channel));
         add(where, args, " AND n.message_type = ?", upper(type));
         add(where, args, " AND n.status = ?", upper(status));
         add(where, args, " AND n.order_ref = ?", LicenseAdmin.blank(order) == null ? null : order.trim());
+        add(where, args, " AND n.vendor_id = ?", LicenseAdmin.blank(vendor) == null ? null : Long.parseLong(vendor.trim()));
         add(where, args, " AND n.received_at >= ?", time(from, false));
         add(where, args, " AND n.received_at < ?", time(to, true));
-        // An order's notifications read in the order they came; anything else newest first.
-        String orderBy = LicenseAdmin.blank(order) != null ? " ORDER BY n.id" : " ORDER BY n.id DESC";
-        args.add(LicenseAdmin.limit(limit));
-        return jdbc.queryForList(LIST + where + orderBy + " LIMIT ?", args.toArray());
+        if (LicenseAdmin.blank(q) != null) {
+            where.append(" AND (n.order_ref = ? OR n.message_id = ? OR n.invoice_id = ? OR n.last_error ILIKE ?)");
+            args.addAll(List.of(q.trim(), q.trim(), q.trim(), "%" + LicenseAdmin.like(q.trim()) + "%"));
+        }
+        ListPage page = ListPage.of(offset, limit, sort, SORTABLE, LicenseAdmin.blank(order) != null ? "n.id" : "n.id DESC", "n.id");
+        return page.query(jdbc, LIST, "FROM notification n", where.toString(), args, exchange);
     }
 
     /** One notification with its raw body, content type and verification diagnostics, and the licenses it touched. */
@@ -98,31 +114,46 @@ public class NotificationAdmin {
      * {ids: [...]} or {status, channel} (at most 500, oldest first), and {dryRun: true|false}. A dry run
      * answers, per notification, what processing it again would change; a replay queues them.
      */
-    public Map<String, Object> replay(@Body String body, Exchange exchange) {
+    public Map<String, Object> replay(@Body String body, @Variable("principal") Principal p, Exchange exchange) {
         Map<String, Object> in = Json.object(body);
         boolean dryRun = Boolean.TRUE.equals(Json.bool(in, "dryRun"));
         List<Long> ids = new ArrayList<>();
+        List<Long> unknown = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        StringBuilder where = new StringBuilder(" WHERE TRUE");
+        VendorScope.restrict(where, args, "vendor_id", p);
         if (in.get("ids") instanceof List<?> list) {
+            List<Long> asked = new ArrayList<>();
             for (Object o : list) {
-                ids.add(Long.parseLong(String.valueOf(o)));
+                asked.add(Long.parseLong(String.valueOf(o)));
+            }
+            if (asked.size() > 500) {
+                throw new IllegalArgumentException("at most 500 notifications at a time");
+            }
+            // Ids outside the caller's vendors are answered as unknown, like ids that do not exist.
+            where.append(" AND id = ANY(?::bigint[])");
+            args.add(asked.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",", "{", "}")));
+            java.util.Set<Long> visible = new java.util.HashSet<>(
+                    jdbc.queryForList("SELECT id FROM notification" + where, Long.class, args.toArray()));
+            for (Long id : asked) {
+                (visible.contains(id) ? ids : unknown).add(id);
             }
         } else if (Json.text(in, "status") != null) {
-            List<Object> args = new ArrayList<>();
-            StringBuilder where = new StringBuilder(" WHERE status = ?");
+            where.append(" AND status = ?");
             args.add(upper(Json.text(in, "status")));
             add(where, args, " AND channel = ?", upper(Json.text(in, "channel")));
             ids.addAll(jdbc.queryForList("SELECT id FROM notification" + where + " ORDER BY id LIMIT 500", Long.class, args.toArray()));
         } else {
             throw new IllegalArgumentException("give ids, or a status (and channel) to select notifications");
         }
-        if (ids.size() > 500) {
-            throw new IllegalArgumentException("at most 500 notifications at a time");
-        }
         List<Map<String, Object>> results = new ArrayList<>();
         ProducerTemplate template = exchange.getContext().createProducerTemplate();
         try {
             for (long id : ids) {
                 results.add(dryRun ? preview(id, exchange, template) : queue(id, template));
+            }
+            for (long id : unknown) {
+                results.add(dryRun ? unknownPreview(id) : unknownQueued(id));
             }
         } finally {
             try {
@@ -139,14 +170,22 @@ public class NotificationAdmin {
     }
 
     private Map<String, Object> queue(long id, ProducerTemplate template) {
+        Exchange run = template.send("direct:notification-replay", e -> e.getMessage().setBody(id));
+        return Boolean.TRUE.equals(run.getVariable("replayed", Boolean.class)) ? Map.of("id", id, "queued", true) : unknownQueued(id);
+    }
+
+    private static Map<String, Object> unknownQueued(long id) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("id", id);
-        Exchange run = template.send("direct:notification-replay", e -> e.getMessage().setBody(id));
-        boolean replayed = Boolean.TRUE.equals(run.getVariable("replayed", Boolean.class));
-        r.put("queued", replayed);
-        if (!replayed) {
-            r.put("why", "not replayable: unknown, rejected or in progress");
-        }
+        r.put("queued", false);
+        r.put("why", "not replayable: unknown, rejected or in progress");
+        return r;
+    }
+
+    private static Map<String, Object> unknownPreview(long id) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("id", id);
+        r.put("why", "no notification " + id);
         return r;
     }
 
@@ -155,8 +194,7 @@ public class NotificationAdmin {
         r.put("id", id);
         StoredNotification n = store.find(id);
         if (n == null) {
-            r.put("why", "no notification " + id);
-            return r;
+            return unknownPreview(id);
         }
         String current = jdbc.queryForObject("SELECT status FROM notification WHERE id = ?", String.class, id);
         r.put("status", current);

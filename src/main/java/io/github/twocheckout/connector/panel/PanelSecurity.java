@@ -24,7 +24,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * Who may call the API and the panel. Sessions live in the database (several instances share them):
  * the cookie holds a random id, HttpOnly and SameSite=Strict, and every state-changing request must
  * also carry the session's CSRF token in {@code X-CSRF-Token}. Machines use the configured API token
- * ({@code Authorization: Bearer}), which acts with the support role. Logins are throttled per address
+ * ({@code Authorization: Bearer}), which reads every vendor and may diagnose (the support role's rights over
+ * all vendors: it is the operator's own machine). Each request carries the vendors its principal may
+ * see, read with the session, so a revoked grant takes effect on the next request. Logins are throttled per address
  * (a delay that grows) and per user; a user's lock does not apply to the addresses it logged in from
  * before, so that guessing from elsewhere cannot lock the owner out.
  */
@@ -58,6 +60,16 @@ public class PanelSecurity {
     }
 
     private AuditLog auditLog;
+
+    /**
+     * The vendors a user sees: every one (operator admin, as null), those with an open support grant
+     * (support), or those the user belongs to (vendor roles).
+     */
+    static final String SCOPE = """
+            CASE u.role WHEN 'admin' THEN NULL
+                 WHEN 'support' THEN ARRAY(SELECT g.vendor_id FROM support_grant g
+                                           WHERE g.revoked_at IS NULL AND (g.until IS NULL OR g.until > now()) ORDER BY 1)
+                 ELSE ARRAY(SELECT uv.vendor_id FROM panel_user_vendor uv WHERE uv.user_id = u.id ORDER BY 1) END AS vendor_ids""";
 
     public PanelSecurity(DataSource dataSource, PanelUsers users) {
         this.jdbc = new JdbcTemplate(dataSource);
@@ -104,8 +116,8 @@ public class PanelSecurity {
         List<Map<String, Object>> rows = jdbc.queryForList("""
                 SELECT id, username, role, password_hash, disabled_at IS NOT NULL AS disabled,
                        EXISTS (SELECT 1 FROM panel_login_address k WHERE k.user_id = u.id AND k.address = ?
-                               AND k.last_success_at > now() - interval '90 days') AS known_address
-                FROM panel_user u WHERE username = ?""", String.valueOf(address), username);
+                               AND k.last_success_at > now() - interval '90 days') AS known_address,
+                """ + SCOPE + " FROM panel_user u WHERE username = ?", String.valueOf(address), username);
         Map<String, Object> user = rows.isEmpty() ? null : rows.get(0);
         if (user != null && !Boolean.TRUE.equals(user.get("known_address"))) {
             // The account's own count, from addresses it has not logged in from: reserved in one statement
@@ -159,16 +171,38 @@ public class PanelSecurity {
         if (auditLog != null) {
             auditLog.login((String) user.get("username"), (String) user.get("role"), true, address, null);
         }
-        return session(new Principal(userId, (String) user.get("username"), (String) user.get("role"), sha256(sessionId), csrf));
+        return session(new Principal(userId, (String) user.get("username"), (String) user.get("role"), sha256(sessionId), csrf,
+                vendorIds(user.get("vendor_ids"))));
     }
 
-    /** GET /api/session: who is logged in, and the CSRF token for changes. */
+    /** GET /api/session: who is logged in, what they may do, the vendors they see, and the CSRF token for changes. */
     public Map<String, Object> session(Principal p) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("username", p.username());
         out.put("role", p.role());
+        out.put("mayChange", p.mayChange());
+        out.put("mayDiagnose", p.mayDiagnose());
+        out.put("allVendors", p.allVendors());
+        out.put("vendors", p.allVendors() ? jdbc.queryForList("SELECT id, code, name FROM vendor ORDER BY name")
+                : jdbc.queryForList("SELECT id, code, name FROM vendor WHERE id = ANY(?::bigint[]) ORDER BY name", p.vendorArray()));
         out.put("csrfToken", p.csrfToken());
         return out;
+    }
+
+    static List<Long> vendorIds(Object sqlArray) {
+        if (sqlArray == null) {
+            return null;
+        }
+        try {
+            Object[] values = (Object[]) ((java.sql.Array) sqlArray).getArray();
+            List<Long> ids = new java.util.ArrayList<>(values.length);
+            for (Object v : values) {
+                ids.add(((Number) v).longValue());
+            }
+            return List.copyOf(ids);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** DELETE /api/session: the session ends, the cookie is cleared. */
@@ -195,7 +229,7 @@ public class PanelSecurity {
             String given = authorization.substring(7).trim();
             if (apiToken != null && !apiToken.isBlank() && MessageDigest.isEqual(apiToken.getBytes(StandardCharsets.UTF_8),
                     given.getBytes(StandardCharsets.UTF_8))) {
-                p = new Principal(null, "api-token", Principal.SUPPORT, null, null);
+                p = new Principal(null, "api-token", Principal.SUPPORT, null, null, null);
             } else {
                 throw new ApiUnauthorizedException("unknown API token");
             }
@@ -206,11 +240,11 @@ public class PanelSecurity {
                         UPDATE panel_session s SET last_seen_at = now(), expires_at = now() + make_interval(secs => ?)
                         FROM panel_user u
                         WHERE s.id_hash = ? AND s.expires_at > now() AND u.id = s.user_id AND u.disabled_at IS NULL
-                        RETURNING u.id, u.username, u.role, s.csrf_token""", sessionIdleSeconds, sha256(sessionId));
+                        RETURNING u.id, u.username, u.role, s.csrf_token, """ + SCOPE, sessionIdleSeconds, sha256(sessionId));
                 if (!rows.isEmpty()) {
                     Map<String, Object> r = rows.get(0);
                     p = new Principal(((Number) r.get("id")).longValue(), (String) r.get("username"), (String) r.get("role"),
-                            sha256(sessionId), (String) r.get("csrf_token"));
+                            sha256(sessionId), (String) r.get("csrf_token"), vendorIds(r.get("vendor_ids")));
                 }
             }
             if (p == null) {
@@ -227,12 +261,33 @@ public class PanelSecurity {
         exchange.setVariable("principal", p);
     }
 
-    /** Admin only: vendors, secrets, users, connectors, mappings and hand changes to licenses. */
+    /** The operator's administrator only: new vendors, the configuration file, signing keys, every user. */
     public void requireAdmin(Exchange exchange) {
-        Principal p = exchange.getVariable("principal", Principal.class);
-        if (p == null || !p.isAdmin()) {
-            throw new ApiForbiddenException("this needs the admin role");
+        if (!principal(exchange).isAdmin()) {
+            throw new ApiForbiddenException("this needs the operator's admin role");
         }
+    }
+
+    /** Changes (to the vendors in scope): admin or vendor-admin. */
+    public void requireChange(Exchange exchange) {
+        if (!principal(exchange).mayChange()) {
+            throw new ApiForbiddenException("this needs the admin or vendor-admin role");
+        }
+    }
+
+    /** Replays and test notifications: anyone but a vendor's viewer. */
+    public void requireDiagnose(Exchange exchange) {
+        if (!principal(exchange).mayDiagnose()) {
+            throw new ApiForbiddenException("this needs the admin, vendor-admin or support role");
+        }
+    }
+
+    private static Principal principal(Exchange exchange) {
+        Principal p = exchange.getVariable("principal", Principal.class);
+        if (p == null) {
+            throw new ApiUnauthorizedException("login required");
+        }
+        return p;
     }
 
     /** Headers on every panel and API answer: no sniffing, no framing, no caching, scripts from here only. */

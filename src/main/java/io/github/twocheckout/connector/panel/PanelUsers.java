@@ -3,6 +3,8 @@ package io.github.twocheckout.connector.panel;
 import io.github.twocheckout.connector.api.ApiConflictException;
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.api.ApiForbiddenException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -13,12 +15,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 /**
- * The panel's users: admins (everything) and support (read everything but secrets, replay, send test
- * notifications). Passwords are BCrypt hashes. The first admin comes from configuration; outside the
- * demo profile the connector refuses to start with an empty or demo password.
+ * The panel's users. The operator's: admin (everything) and support (the vendors that granted access:
+ * read, replay, send test notifications). A vendor's: vendor-admin (that vendor's configuration, licenses
+ * and users) and vendor-viewer (reading it). The operator's admin manages every user; a vendor's admin
+ * manages the users of their vendors, with vendor roles only. Passwords are BCrypt hashes. The first
+ * admin comes from configuration; outside the demo profile the connector refuses to start with an
+ * empty or demo password.
  */
 public class PanelUsers {
 
@@ -28,6 +35,8 @@ public class PanelUsers {
     private static final int MIN_PASSWORD = 12;
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final VendorScope scope;
     private BCryptPasswordEncoder encoder = new BCryptPasswordEncoder(12);
     private String profile = "demo";
     private String adminUsername = "admin";
@@ -36,6 +45,8 @@ public class PanelUsers {
 
     public PanelUsers(DataSource dataSource) {
         this.jdbc = new JdbcTemplate(dataSource);
+        this.tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+        this.scope = new VendorScope(dataSource);
     }
 
     /** Creates the first admin from configuration when there is no admin yet. */
@@ -62,26 +73,50 @@ public class PanelUsers {
                 ? " with the demo password (demo profile only)" : "");
     }
 
-    public List<Map<String, Object>> list() {
-        return jdbc.queryForList("""
-                SELECT id, username, role, created_by, created_at, updated_at, disabled_at,
-                       (locked_until IS NOT NULL AND locked_until > now()) AS locked
-                FROM panel_user ORDER BY disabled_at IS NOT NULL, username""");
+    private static final String COLUMNS = """
+            SELECT u.id, u.username, u.role, u.created_by, u.created_at, u.updated_at, u.disabled_at,
+                   (u.locked_until IS NOT NULL AND u.locked_until > now()) AS locked,
+                   (SELECT string_agg(v.id::text, ',' ORDER BY v.code) FROM panel_user_vendor uv JOIN vendor v ON v.id = uv.vendor_id
+                    WHERE uv.user_id = u.id) AS vendor_ids,
+                   (SELECT string_agg(v.code, ',' ORDER BY v.code) FROM panel_user_vendor uv JOIN vendor v ON v.id = uv.vendor_id
+                    WHERE uv.user_id = u.id) AS vendors
+            FROM panel_user u""";
+    /** A user of vendor roles whose every vendor is in the caller's scope (the same rule as VendorScope.user). */
+    private static final String MANAGED_BY_SCOPE = " " + """
+            WHERE u.role IN ('vendor-admin', 'vendor-viewer')
+              AND EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id)
+              AND NOT EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id AND uv.vendor_id <> ALL (?::bigint[]))""";
+
+    /** Every user for the operator's admin; a vendor's admin, the users of their vendors. */
+    public List<Map<String, Object>> list(@Variable("principal") Principal p) {
+        List<Map<String, Object>> rows = p.allVendors()
+                ? jdbc.queryForList(COLUMNS + " ORDER BY u.disabled_at IS NOT NULL, u.username")
+                : jdbc.queryForList(COLUMNS + MANAGED_BY_SCOPE + " ORDER BY u.disabled_at IS NOT NULL, u.username", p.vendorArray());
+        rows.forEach(PanelUsers::vendorList);
+        return rows;
     }
 
-    /** {username, password, role}: a new user; answers the user without the hash. */
+    /**
+     * {username, password, role, vendorIds}: a new user; answers the user without the hash. Vendor roles
+     * need their vendors (a vendor's admin gives their own, or gets them by default); the operator's roles have none.
+     */
     public Map<String, Object> create(@Body String body, @Variable("principal") Principal by) {
         Map<String, Object> in = Json.object(body);
         String username = Json.required(in, "username");
         if (!username.matches("[A-Za-z0-9._@-]{2,64}")) {
             throw new IllegalArgumentException("username: 2 to 64 letters, digits or . _ @ -");
         }
-        String role = role(Json.required(in, "role"));
+        String role = role(Json.required(in, "role"), by);
         String password = password(Json.required(in, "password"));
+        List<Long> vendors = vendors(role, in, by, true);
         try {
-            Long id = jdbc.queryForObject("""
-                    INSERT INTO panel_user (username, role, password_hash, created_by) VALUES (?, ?, ?, ?) RETURNING id""",
-                    Long.class, username, role, encoder.encode(password), by.username());
+            Long id = tx.execute(s -> {
+                Long created = jdbc.queryForObject("""
+                        INSERT INTO panel_user (username, role, password_hash, created_by) VALUES (?, ?, ?, ?) RETURNING id""",
+                        Long.class, username, role, encoder.encode(password), by.username());
+                setVendors(created, vendors);
+                return created;
+            });
             LOG.info("Panel user '{}' ({}) created by {}", username, role, by.username());
             return get(id);
         } catch (DuplicateKeyException e) {
@@ -89,18 +124,66 @@ public class PanelUsers {
         }
     }
 
-    /** {role?, password?}: changes take effect on the user's next request. */
+    /**
+     * The vendors a user of this role is given: those asked for, each in the caller's scope; for a
+     * vendor's admin who names none, their own. The operator's roles have none.
+     */
+    private List<Long> vendors(String role, Map<String, Object> in, Principal by, boolean creating) {
+        boolean vendorRole = role.equals(Principal.VENDOR_ADMIN) || role.equals(Principal.VENDOR_VIEWER);
+        List<Long> asked = new ArrayList<>();
+        if (in.get("vendorIds") instanceof List<?> list) {
+            for (Object o : list) {
+                asked.add(Long.parseLong(String.valueOf(o)));
+            }
+        } else if (in.containsKey("vendorIds") && in.get("vendorIds") != null) {
+            throw new IllegalArgumentException("vendorIds: a list of vendor ids");
+        } else if (!creating) {
+            return null;
+        }
+        if (!vendorRole) {
+            if (!asked.isEmpty()) {
+                throw new IllegalArgumentException("the " + role + " role belongs to the operator: it takes no vendorIds");
+            }
+            return List.of();
+        }
+        if (asked.isEmpty() && !by.allVendors()) {
+            asked.addAll(by.vendorIds());
+        }
+        if (asked.isEmpty()) {
+            throw new IllegalArgumentException("vendorIds: the vendor(s) a " + role + " belongs to");
+        }
+        for (Long v : asked) {
+            scope.named(v, by, null);
+        }
+        return asked;
+    }
+
+    private void setVendors(long userId, List<Long> vendors) {
+        jdbc.update("DELETE FROM panel_user_vendor WHERE user_id = ?", userId);
+        for (Long v : vendors) {
+            jdbc.update("INSERT INTO panel_user_vendor (user_id, vendor_id) VALUES (?, ?)", userId, v);
+        }
+    }
+
+    /** {role?, vendorIds?, password?}: changes take effect on the user's next request. */
     public Map<String, Object> update(@Header("id") long id, @Body String body, @Variable("principal") Principal by) {
         Map<String, Object> in = Json.object(body);
-        get(id);
+        Map<String, Object> current = get(id);
         String role = Json.text(in, "role");
-        if (role != null) {
-            role(role);
-            if (!role.equals("admin")) {
-                keepAnAdmin(id);
-            }
-            jdbc.update("UPDATE panel_user SET role = ?, updated_at = now() WHERE id = ?", role, id);
+        String newRole = role == null ? (String) current.get("role") : role(role, by);
+        List<Long> vendors = vendors(newRole, in, by, role != null && !role.equals(current.get("role")));
+        if (role != null && !role.equals(Principal.ADMIN)) {
+            keepAnAdmin(id);
         }
+        tx.executeWithoutResult(s -> {
+            if (role != null) {
+                jdbc.update("UPDATE panel_user SET role = ?, updated_at = now() WHERE id = ?", role, id);
+            }
+            if (vendors != null) {
+                setVendors(id, vendors);
+                jdbc.update("UPDATE panel_user SET updated_at = now() WHERE id = ?", id);
+            }
+        });
         String password = Json.text(in, "password");
         if (password != null) {
             jdbc.update("UPDATE panel_user SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = now() WHERE id = ?",
@@ -130,12 +213,17 @@ public class PanelUsers {
     }
 
     public Map<String, Object> get(long id) {
-        List<Map<String, Object>> rows = jdbc.queryForList(
-                "SELECT id, username, role, created_by, created_at, updated_at FROM panel_user WHERE id = ?", id);
+        List<Map<String, Object>> rows = jdbc.queryForList(COLUMNS + " WHERE u.id = ?", id);
         if (rows.isEmpty()) {
             throw new ApiNotFoundException("no user " + id);
         }
-        return rows.get(0);
+        return vendorList(rows.get(0));
+    }
+
+    private static Map<String, Object> vendorList(Map<String, Object> row) {
+        String ids = (String) row.get("vendor_ids");
+        row.put("vendor_ids", ids == null ? List.of() : java.util.Arrays.stream(ids.split(",")).map(Long::valueOf).toList());
+        return row;
     }
 
     private void keepAnAdmin(long id) {
@@ -146,9 +234,13 @@ public class PanelUsers {
         }
     }
 
-    private static String role(String role) {
-        if (!role.equals(Principal.ADMIN) && !role.equals(Principal.SUPPORT)) {
-            throw new IllegalArgumentException("role: admin or support");
+    /** A role the caller may give: any for the operator's admin, a vendor role for a vendor's admin. */
+    private static String role(String role, Principal by) {
+        if (!Principal.ROLES.contains(role)) {
+            throw new IllegalArgumentException("role: one of " + String.join(", ", Principal.ROLES));
+        }
+        if (!by.isAdmin() && !role.equals(Principal.VENDOR_ADMIN) && !role.equals(Principal.VENDOR_VIEWER)) {
+            throw new ApiForbiddenException("a vendor's admin gives the vendor-admin or vendor-viewer role");
         }
         return role;
     }

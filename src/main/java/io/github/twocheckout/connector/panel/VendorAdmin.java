@@ -9,6 +9,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -38,12 +39,18 @@ public class VendorAdmin {
         this.jdbc = new JdbcTemplate(dataSource);
     }
 
-    public List<Map<String, Object>> list() {
-        return jdbc.queryForList("SELECT " + COLUMNS + " FROM vendor ORDER BY name");
+    /** The caller's vendors, each with its support grant. */
+    public List<Map<String, Object>> list(@Variable("principal") Principal p) {
+        StringBuilder where = new StringBuilder(" WHERE TRUE");
+        List<Object> args = new ArrayList<>();
+        VendorScope.restrict(where, args, "id", p);
+        return jdbc.queryForList("SELECT " + COLUMNS + ", " + SupportAccess.CURRENT + " FROM vendor" + where + " ORDER BY name",
+                args.toArray());
     }
 
     public Map<String, Object> get(@Header("id") long id) {
-        List<Map<String, Object>> rows = jdbc.queryForList("SELECT " + COLUMNS + " FROM vendor WHERE id = ?", id);
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT " + COLUMNS + ", " + SupportAccess.CURRENT
+                + " FROM vendor WHERE id = ?", id);
         if (rows.isEmpty()) {
             throw new ApiNotFoundException("no vendor " + id);
         }

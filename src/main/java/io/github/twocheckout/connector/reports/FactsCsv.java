@@ -16,7 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import io.github.twocheckout.connector.panel.Principal;
 import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,7 @@ public class FactsCsv {
             FROM order_fact_view f JOIN vendor v ON v.id = f.vendor_id LEFT JOIN product_mapping m ON m.id = f.product_mapping_id
             WHERE f.occurred_at >= ? AND f.occurred_at < ? AND (? OR NOT f.test)
               AND (?::text IS NULL OR m.product_code = ? OR m.product_id = ?) AND (?::text IS NULL OR v.code = ?)
+                  AND (?::text IS NULL OR v.id = ANY(?::bigint[]))
             ORDER BY f.occurred_at, f.id""";
 
     private static final long IDLE_LIMIT_MILLIS = 120_000;
@@ -72,8 +75,9 @@ public class FactsCsv {
 
     /** The download's file name: the period and product, in characters safe in a header. */
     public String fileName(@Header("from") String from, @Header("to") String to, @Header("product") String product,
-                           @Header("vendor") String vendor, @Header("includeTest") String includeTest) {
-        ReportPeriod p = ReportPeriod.of(from, to, product, vendor, includeTest);
+                           @Header("vendor") String vendor, @Header("includeTest") String includeTest,
+            @Variable("principal") Principal principal) {
+        ReportPeriod p = ReportPeriod.of(from, to, product, vendor, includeTest, principal);
         String what = p.product() == null ? "" : "-" + p.product().replaceAll("[^A-Za-z0-9._-]", "_");
         return "order-facts-" + p.from() + "-to-" + p.to() + what + ".csv";
     }
@@ -83,8 +87,9 @@ public class FactsCsv {
      * parameters and query failures surface here, before anything is sent.
      */
     public InputStream open(@Header("from") String from, @Header("to") String to, @Header("product") String product,
-                            @Header("vendor") String vendor, @Header("includeTest") String includeTest) throws SQLException {
-        ReportPeriod p = ReportPeriod.of(from, to, product, vendor, includeTest);
+                            @Header("vendor") String vendor, @Header("includeTest") String includeTest,
+            @Variable("principal") Principal principal) throws SQLException {
+        ReportPeriod p = ReportPeriod.of(from, to, product, vendor, includeTest, principal);
         Connection c = dataSource.getConnection();
         try {
             c.setAutoCommit(false); // PostgreSQL uses a cursor (fetchSize) only inside a transaction
@@ -99,7 +104,9 @@ public class FactsCsv {
                 ps.setString(i++, p.product());
             }
             ps.setString(i++, p.vendor());
-            ps.setString(i, p.vendor());
+            ps.setString(i++, p.vendor());
+            ps.setString(i++, p.scope());
+            ps.setString(i, p.scope());
             CursorStream stream = new CursorStream(c, ps, ps.executeQuery());
             OPEN.add(stream);
             return stream;

@@ -11,13 +11,14 @@ import java.util.Locale;
  * The period and filters a report or an export is asked for: {@code from} and {@code to} are days
  * (UTC), both included; without them, the current month so far. Test orders are left out unless
  * {@code includeTest=true}. {@code product} is a product code or 2Checkout product id, {@code vendor}
- * a vendor code.
+ * a vendor code. {@code scope} is the caller's vendors (a PostgreSQL array literal), or null for all.
  */
-record ReportPeriod(LocalDate from, LocalDate to, String product, String vendor, boolean includeTest) {
+public record ReportPeriod(LocalDate from, LocalDate to, String product, String vendor, boolean includeTest, String scope) {
 
     static final int MAX_DAYS = 3700;
 
-    static ReportPeriod of(String from, String to, String product, String vendor, String includeTest) {
+    static ReportPeriod of(String from, String to, String product, String vendor, String includeTest,
+                           io.github.twocheckout.connector.panel.Principal principal) {
         LocalDate today = LocalDate.now(Clock.systemUTC());
         LocalDate f = day(from, "from", today.withDayOfMonth(1));
         LocalDate t = day(to, "to", today);
@@ -27,7 +28,7 @@ record ReportPeriod(LocalDate from, LocalDate to, String product, String vendor,
         if (f.plusDays(MAX_DAYS).isBefore(t)) {
             throw new IllegalArgumentException("at most " + MAX_DAYS + " days at a time");
         }
-        return new ReportPeriod(f, t, blank(product), blank(vendor), flag(includeTest, "includeTest"));
+        return new ReportPeriod(f, t, blank(product), blank(vendor), flag(includeTest, "includeTest"), principal.vendorArray());
     }
 
     /** The first instant of the period. */
@@ -51,7 +52,7 @@ record ReportPeriod(LocalDate from, LocalDate to, String product, String vendor,
         }
     }
 
-    static boolean flag(String value, String name) {
+    public static boolean flag(String value, String name) {
         if (value == null || value.isBlank()) {
             return false;
         }

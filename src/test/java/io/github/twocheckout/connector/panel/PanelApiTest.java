@@ -44,6 +44,12 @@ class PanelApiTest extends ConnectorTestBase {
         return login(name, "support-password-1");
     }
 
+    /** Vendor acme grants the operator's support team access (as its admin would). */
+    private void acmeGrantsSupport() {
+        long acme = connector.jdbc().queryForObject("SELECT id FROM vendor WHERE code = 'acme'", Long.class);
+        as(admin()).body(Map.of()).put("/api/vendors/" + acme + "/support-access").then().statusCode(200);
+    }
+
     @Test
     void everythingButTheLoginNeedsOne() {
         for (String path : List.of("/api/vendors", "/api/connectors", "/api/licenses", "/api/notifications", "/api/users",
@@ -155,9 +161,10 @@ class PanelApiTest extends ConnectorTestBase {
     }
 
     @Test
-    void supportReadsEverythingButChangesOnlyWhatItMay() {
+    void supportReadsTheVendorsThatGrantedAccessButChangesOnlyWhatItMay() {
         Session support = newSupportUser("support-reader");
         assertThat(as(support).get("/api/session").jsonPath().getString("role")).isEqualTo("support");
+        acmeGrantsSupport();
         for (String path : List.of("/api/vendors", "/api/connectors", "/api/licenses", "/api/notifications", "/api/openapi.yaml")) {
             Response r = as(support).get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(200);
@@ -242,6 +249,7 @@ class PanelApiTest extends ConnectorTestBase {
         as(s).body(Map.of("reason", "again")).post("/api/licenses/" + id + "/suspend").then().statusCode(409);
         as(s).body(Map.of("reason", "cleared")).post("/api/licenses/" + id + "/reinstate").then().statusCode(200);
         Session support = newSupportUser("support-licenses");
+        acmeGrantsSupport();
         as(support).body(Map.of("reason", "no")).post("/api/licenses/" + id + "/revoke").then().statusCode(403);
 
         JsonPath license = as(support).get("/api/licenses/" + id).jsonPath();
