@@ -41,17 +41,25 @@ public class AuditLog {
 
     /** Notes a change (any method but GET and HEAD) that passed the login check, for {@link #recorded}. */
     public void captureRequest(Exchange exchange) {
-        Message m = exchange.getMessage();
-        String method = m.getHeader(Exchange.HTTP_METHOD, String.class);
-        if (method == null || method.equals("GET") || method.equals("HEAD")) {
-            return;
+        String method = exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class);
+        if (method != null && !method.equals("GET") && !method.equals("HEAD")) {
+            capture(exchange, method);
         }
+    }
+
+    /** Notes a read that takes data away (an export, a CSV download): on record like a change. */
+    public void captureExport(Exchange exchange) {
+        capture(exchange, "GET");
+    }
+
+    private void capture(Exchange exchange, String method) {
+        Message m = exchange.getMessage();
         String body = m.getBody(String.class);
         m.setBody(body);
         String route = exchange.getFromRouteId();
         exchange.setVariable("auditAction", route == null ? method : route.replaceFirst("^api-", "").replaceFirst("-rest$", ""));
         exchange.setVariable("auditTarget", method + " " + m.getHeader(Exchange.HTTP_PATH, String.class));
-        exchange.setVariable("auditDetail", masked(body));
+        exchange.setVariable("auditDetail", method.equals("GET") ? m.getHeader(Exchange.HTTP_QUERY, String.class) : masked(body));
         exchange.setVariable("auditAddress", address(m));
     }
 
@@ -108,9 +116,8 @@ public class AuditLog {
                                             @Variable("principal") Principal p, Exchange exchange) {
         List<Object> args = new ArrayList<>();
         String where = where(actor, action, from, to, q, p, args);
-        return ListPage.of(offset, limit, sort, SORTABLE, "id DESC", "id").query(jdbc,
-                "SELECT id, at, actor, role, action, target, outcome, detail, address, vendor_id FROM audit_log", "FROM audit_log",
-                where, args, exchange);
+        return ListPage.of(offset, limit, sort, SORTABLE, "id DESC", "id").query(jdbc, "audit_log", where, args,
+                "SELECT id, at, actor, role, action, target, outcome, detail, address, vendor_id FROM {page} a", exchange);
     }
 
     /** The same entries as CSV (every one that matches, oldest first). */

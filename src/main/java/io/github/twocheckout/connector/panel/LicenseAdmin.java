@@ -23,11 +23,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class LicenseAdmin {
 
-    private static final String SELECT = """
+    private static final String COLUMNS = """
             SELECT l.id, l.code, l.status, l.status_reason, m.name AS product, m.product_id, m.product_code, m.edition,
                    l.order_ref, l.unit_no, l.quantity, l.subscription_ref, l.customer_name, l.customer_email, l.test,
-                   l.renewing, l.issued_at, l.expires_at, l.updated_at, c.id AS connector_id, c.name AS connector
-            FROM license l JOIN product_mapping m ON m.id = l.product_mapping_id JOIN connector c ON c.id = l.connector_id""";
+                   l.renewing, l.issued_at, l.expires_at, l.updated_at, c.id AS connector_id, c.name AS connector""";
+    private static final String JOINS = " JOIN product_mapping m ON m.id = l.product_mapping_id JOIN connector c ON c.id = l.connector_id";
+    private static final String SELECT = COLUMNS + " FROM license l" + JOINS;
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -114,8 +115,8 @@ public class LicenseAdmin {
             }
         }
         ListPage page = ListPage.of(offset, limit, sort, SORTABLE,
-                blank(order) != null ? "l.product_mapping_id, l.unit_no, l.id" : "l.id DESC", "l.id");
-        return page.query(jdbc, SELECT, "FROM license l", where.toString(), args, exchange);
+                blank(order) != null ? "l.product_mapping_id, l.unit_no, l.id" : "l.issued_at DESC, l.id DESC", "l.id");
+        return page.query(jdbc, "license l", where.toString(), args, COLUMNS + " FROM {page} l" + JOINS, exchange);
     }
 
     static String like(String text) {

@@ -38,20 +38,27 @@ public record ListPage(int offset, int limit, String orderBy) {
             if (expression == null) {
                 throw new IllegalArgumentException("sort: one of " + String.join(", ", sortable.keySet()) + " (a leading - for descending)");
             }
+            // PostgreSQL's default place for nulls (last ascending, first descending), which the indexes keep:
+            // a sorted page walks its column's index.
             String direction = desc ? " DESC" : " ASC";
-            orderBy = expression + direction + (desc ? " NULLS LAST" : " NULLS FIRST") + ", " + idColumn + direction;
+            orderBy = expression + direction + ", " + idColumn + direction;
         }
         return new ListPage(o, l, orderBy);
     }
 
-    /** The rows of the page, and the count of every matching row into variable totalCount. */
-    public List<Map<String, Object>> query(JdbcTemplate jdbc, String select, String countFrom, String where, List<Object> args,
+    /**
+     * The rows of the page, and the count of every matching row into variable totalCount. The page is
+     * chosen from {@code from} alone (a table and its alias) and only its rows are joined, by
+     * {@code select}: a query whose {@code {page}} is replaced by the page's subquery, under the alias.
+     * Rows skipped by the offset are never joined.
+     */
+    public List<Map<String, Object>> query(JdbcTemplate jdbc, String from, String where, List<Object> args, String select,
                                            Exchange exchange) {
-        Long total = jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 " + countFrom + where + " LIMIT " + (EXACT_UP_TO + 1) + ") t",
+        Long total = jdbc.queryForObject("SELECT count(*) FROM (SELECT 1 FROM " + from + where + " LIMIT " + (EXACT_UP_TO + 1) + ") t",
                 Long.class, args.toArray());
         boolean estimated = total > EXACT_UP_TO;
         if (estimated) {
-            total = Math.max(EXACT_UP_TO + 1, estimate(jdbc, "SELECT 1 " + countFrom + where, args));
+            total = Math.max(EXACT_UP_TO + 1, estimate(jdbc, "SELECT 1 FROM " + from + where, args));
         }
         if (exchange != null) {
             exchange.setVariable("totalCount", total);
@@ -62,7 +69,8 @@ public record ListPage(int offset, int limit, String orderBy) {
         List<Object> pageArgs = new ArrayList<>(args);
         pageArgs.add(limit);
         pageArgs.add(offset);
-        return jdbc.queryForList(select + where + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?", pageArgs.toArray());
+        String page = "(SELECT * FROM " + from + where + " ORDER BY " + orderBy + " LIMIT ? OFFSET ?)";
+        return jdbc.queryForList(select.replace("{page}", page) + " ORDER BY " + orderBy, pageArgs.toArray());
     }
 
     /** The planner's estimate of the rows a query returns. */

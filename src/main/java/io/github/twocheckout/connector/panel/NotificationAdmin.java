@@ -33,11 +33,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class NotificationAdmin {
 
+    /** A page of the log: {page} is the page's rows of notification (ListPage). */
     private static final String LIST = """
             SELECT n.id, n.channel, n.vendor_id, v.name AS vendor, n.message_type, n.message_id, n.order_ref, n.invoice_id,
                    n.status, n.outcome, n.last_error AS error, n.http_status, n.attempts, n.duplicates, n.remote_address,
                    n.received_at, n.processed_at
-            FROM notification n LEFT JOIN vendor v ON v.id = n.vendor_id""";
+            FROM {page} n LEFT JOIN vendor v ON v.id = n.vendor_id""";
     private static final List<String> REPLAYABLE = List.of("FAILED", "PARKED", "PROCESSED", "IGNORED");
 
     private final JdbcTemplate jdbc;
@@ -80,7 +81,7 @@ public class NotificationAdmin {
             args.addAll(List.of(q.trim(), q.trim(), q.trim(), "%" + LicenseAdmin.like(q.trim()) + "%"));
         }
         ListPage page = ListPage.of(offset, limit, sort, SORTABLE, LicenseAdmin.blank(order) != null ? "n.id" : "n.id DESC", "n.id");
-        return page.query(jdbc, LIST, "FROM notification n", where.toString(), args, exchange);
+        return page.query(jdbc, "notification n", where.toString(), args, LIST, exchange);
     }
 
     /** One notification with its raw body, content type and verification diagnostics, and the licenses it touched. */

@@ -69,8 +69,15 @@ class AuditLogTest extends ConnectorTestBase {
                 .doesNotContain("audited-password-1").doesNotContain(RunningConnector.ADMIN_PASSWORD).doesNotContain("not-the-password");
         assertThat(as(admin).get("/api/audit?limit=1000").asString()).doesNotContain("hooli-previous-secret-value", "audited-password-1");
 
-        // Reads are not changes: not on record.
+        // Reads are not changes: not on record; but what takes data away is, with what was asked for.
         assertThat(entries(admin, Map.of("action", "vendors-list"))).isEmpty();
+        as(admin).get("/api/config/export").then().statusCode(200);
+        as(admin).get("/api/reports/facts.csv?from=2026-01-01&to=2026-01-31").then().statusCode(200);
+        List<Map<String, Object>> exports = entries(admin, Map.of("limit", "10"));
+        assertThat(exports).anyMatch(e -> "config-export".equals(e.get("action")) && "admin".equals(e.get("actor")));
+        assertThat(exports).anyMatch(e -> "reports-facts-csv".equals(e.get("action"))
+                && String.valueOf(e.get("detail")).contains("from=2026-01-01"));
+        assertThat(exports).anyMatch(e -> "audit-csv".equals(e.get("action")));
         // Support cannot read the log.
         as(support).get("/api/audit").then().statusCode(403);
     }

@@ -327,22 +327,8 @@ class PanelApiTest extends ConnectorTestBase {
                     .forEach(m -> documented.add(m.toUpperCase() + " " + base + path));
         });
         // What the REST DSL defines, read from the route files themselves.
-        java.util.Set<String> defined = new java.util.TreeSet<>();
-        for (String file : List.of("routes/api.camel.yaml", "routes/licensing.camel.yaml")) {
-            List<Object> routes = (List<Object>) new org.snakeyaml.engine.v2.api.Load(
-                    org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
-                    .loadFromString(java.nio.file.Files.readString(java.nio.file.Path.of(file)));
-            for (Object r : routes) {
-                Map<String, Object> rest = (Map<String, Object>) ((Map<String, Object>) r).get("rest");
-                if (rest != null) {
-                    for (String verb : List.of("get", "post", "put", "delete")) {
-                        for (Object v : (List<Object>) rest.getOrDefault(verb, List.of())) {
-                            defined.add(verb.toUpperCase() + " " + rest.get("path") + ((Map<String, Object>) v).get("path"));
-                        }
-                    }
-                }
-            }
-        }
+        java.util.Set<String> defined = new java.util.TreeSet<>(
+                io.github.twocheckout.connector.support.RestEndpoints.of("routes/api.camel.yaml", "routes/licensing.camel.yaml"));
         assertThat(documented).isEqualTo(defined);
     }
 

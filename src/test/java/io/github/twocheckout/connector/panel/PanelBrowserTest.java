@@ -374,4 +374,147 @@ class PanelBrowserTest extends ConnectorTestBase {
         assertThat(find("#audit-csv").getAttribute("href")).contains("/api/audit.csv");
         shot("16-audit-log");
     }
+
+    /** Logs out whoever is logged in, then in as this user. */
+    private void logInAs(String username, String password) {
+        open("");
+        if (browser.findElement(By.id("logout")).isDisplayed()) {
+            find("#logout").click();
+        }
+        find("#login-form");
+        logIn(username, password);
+    }
+
+    private io.github.twocheckout.connector.support.PanelSession apiAs(String username, String password) {
+        return io.github.twocheckout.connector.support.PanelSession.login(connector, username, password);
+    }
+
+    @Test
+    @Order(11)
+    void anOperatorCreatesTwoVendorsAndEachVendorsAdminSeesAndChangesOnlyTheirOwn() throws Exception {
+        String run = String.valueOf(io.github.twocheckout.connector.support.SignedPost.nextNumber());
+        logInAs("admin", RunningConnector.ADMIN_PASSWORD);
+        for (String n : List.of("one", "two")) {
+            open("#/vendors");
+            type("#new-vendor-code", "vendor-" + n + "-" + run);
+            type("#new-vendor-name", "Vendor " + n + " " + run);
+            type("#new-vendor-email", "vendor-" + n + "@example.test");
+            type("#new-vendor input[name=merchantCode]", ("V" + n + run).toUpperCase());
+            type("#new-vendor input[name=secretKey]", "vendor-" + n + "-key-" + run);
+            find("#create-vendor").click();
+            waitForText("[data-test=vendors]", "Vendor " + n + " " + run);
+        }
+        shot("17-operator-vendors");
+        var admin = apiAs("admin", RunningConnector.ADMIN_PASSWORD);
+        Map<String, Long> connectors = new java.util.HashMap<>();
+        Map<String, Long> vendors = new java.util.HashMap<>();
+        for (String n : List.of("one", "two")) {
+            long vendor = connector.jdbc().queryForObject("SELECT id FROM vendor WHERE code = ?", Long.class, "vendor-" + n + "-" + run);
+            vendors.put(n, vendor);
+            long c = admin.request().body(Map.of("vendorId", vendor, "code", "app-" + n, "name", "App " + n + " " + run))
+                    .post("/api/connectors").then().statusCode(201).extract().jsonPath().getLong("id");
+            admin.request().body(Map.of("productId", "88" + run.substring(Math.max(0, run.length() - 5)) + (n.equals("one") ? 1 : 2),
+                    "name", "App " + n + " Pro")).post("/api/connectors/" + c + "/mappings").then().statusCode(201);
+            connectors.put(n, c);
+        }
+        // The operator gives each vendor its own admin, in the panel.
+        for (String n : List.of("one", "two")) {
+            open("#/users");
+            type("#new-username", "admin-" + n + "-" + run);
+            type("#new-password", "admin-" + n + "-password");
+            new Select(find("#new-user-role")).selectByVisibleText("vendor-admin");
+            Select vendorList = new Select(find("#new-user-vendors"));
+            vendorList.deselectAll();
+            vendorList.selectByVisibleText("Vendor " + n + " " + run);
+            find("#create-user").click();
+            waitForText("[data-test=users]", "admin-" + n + "-" + run);
+        }
+        shot("18-operator-users");
+
+        // Vendor one's admin: their vendor, connector and licenses only.
+        logInAs("admin-one-" + run, "admin-one-password");
+        assertThat(find("#who").getText()).contains("vendor-admin", "Vendor one " + run);
+        waitForText("[data-test=connectors]", "App one " + run);
+        assertThat(find("[data-test=connectors]").getText()).doesNotContain("App two " + run, "ACME");
+        assertThat(find("header nav").getText()).contains("Users", "Audit").doesNotContain("Export");
+        open("#/connector/" + connectors.get("one"));
+        find("#edit-connector");
+        find("#send-test-button").click();
+        waitForText("#test-result", "Accepted");
+        waitForText("[data-test=test-licenses]", "App one Pro");
+        shot("19-vendor-admin-connector");
+        open("#/connector/" + connectors.get("two"));
+        waitForText("#flash", "no connector " + connectors.get("two"));
+        open("#/vendors");
+        waitForText("[data-test=vendors]", "Vendor one " + run);
+        assertThat(find("[data-test=vendors]").getText()).doesNotContain("Vendor two " + run, "ACME");
+        assertThat(browser.findElements(By.id("new-vendor"))).isEmpty();
+
+        // Vendor one grants the operator's support team access; a support user sees vendor one, not two.
+        admin.createUser("support-" + run, "support-" + run + "-password", "support");
+        find("[data-grant=vendor-one-" + run + "]").click();
+        waitForText("[data-test=support-vendor-one-" + run + "]", "granted by admin-one-" + run);
+        shot("20-vendor-grants-support");
+        var vendorOneAdmin = apiAs("admin-one-" + run, "admin-one-password");
+
+        logInAs("support-" + run, "support-" + run + "-password");
+        open("#/licenses");
+        waitForText("[data-test=licenses]", "App one Pro");
+        assertThat(find("[data-test=licenses-count]").getText()).contains("in all");
+        assertThat(browser.findElements(By.id("edit-connector"))).isEmpty();
+        shot("21-support-sees-granted-vendor");
+        // Vendor one revokes while support's session is open: the next click no longer shows it.
+        vendorOneAdmin.request().delete("/api/vendors/" + vendors.get("one") + "/support-access").then().statusCode(200);
+        open("#/connector/" + connectors.get("one"));
+        waitForText("#flash", "no connector " + connectors.get("one"));
+        open("#/licenses");
+        waitForText("[data-test=licenses-count]", "in all");
+        assertThat(find("[data-test=licenses]").getText()).doesNotContain("App one Pro");
+        shot("22-support-after-revocation");
+
+        // A vendor's viewer reads and changes nothing.
+        vendorOneAdmin.createUser("viewer-one-" + run, "viewer-one-password", "vendor-viewer");
+        logInAs("viewer-one-" + run, "viewer-one-password");
+        open("#/connector/" + connectors.get("one"));
+        waitForText("main h1", "App one " + run);
+        assertThat(browser.findElements(By.id("edit-connector"))).isEmpty();
+        assertThat(browser.findElements(By.id("send-test"))).isEmpty();
+        assertThat(find("header nav").getText()).doesNotContain("Users", "Audit", "Export");
+        shot("23-vendor-viewer");
+
+        // Everything is on record, with who did it; the grant and revocation are vendor one's.
+        logInAs("admin-one-" + run, "admin-one-password");
+        open("#/audit");
+        waitForText("[data-test=audit]", "vendor-support-revoke");
+        assertThat(find("[data-test=audit]").getText()).contains("vendor-support-grant", "connector-test", "user-create")
+                .doesNotContain("admin-two-" + run);
+        shot("24-vendor-audit");
+    }
+
+    @Test
+    @Order(12)
+    void listsPageAndSortAndReportsDrawTheirCharts() throws Exception {
+        logInAs("admin", RunningConnector.ADMIN_PASSWORD);
+        open("#/licenses?limit=2");
+        waitForText("[data-test=licenses-count]", "1–2 shown");
+        String first = find("[data-test=licenses] tbody tr").getText();
+        find("[data-test=licenses-next]").click();
+        waitForText("[data-test=licenses-count]", "3–4 shown");
+        assertThat(find("[data-test=licenses] tbody tr").getText()).isNotEqualTo(first);
+        find("[data-test=licenses] th a[data-sort=code]").click();
+        wait.until(ExpectedConditions.urlContains("sort=code"));
+        waitForText("[data-test=licenses] th", "▲");
+        shot("25-licenses-paged-sorted");
+        type("#license-q", "ACME Pro");
+        find("#license-search button[type=submit]").click();
+        wait.until(ExpectedConditions.urlContains("q=ACME"));
+
+        open("#/reports?from=2026-06-01&to=2026-06-30&includeTest=true");
+        for (String chart : List.of("chart-licenses", "chart-revenue", "chart-failures")) {
+            find("[data-test=" + chart + "] canvas");
+        }
+        assertThat(find("[data-test=chart-revenue]").getText()).contains("EUR");
+        scrollTo(find("[data-test=chart-revenue]"));
+        shot("26-reports-charts");
+    }
 }

@@ -5,11 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.twocheckout.connector.support.ConnectorTestBase;
 import io.github.twocheckout.connector.support.PanelSession;
+import io.github.twocheckout.connector.support.RestEndpoints;
 import io.github.twocheckout.connector.support.RunningConnector;
 import io.github.twocheckout.connector.support.SignedPost;
 import io.restassured.response.Response;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,22 +97,8 @@ class VendorScopeTest extends ConnectorTestBase {
     }
 
     /** Every endpoint of the REST DSL in routes/api.camel.yaml: "METHOD /api/path". */
-    @SuppressWarnings("unchecked")
     private static List<String> endpoints() throws Exception {
-        List<String> out = new ArrayList<>();
-        List<Object> routes = (List<Object>) new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
-                .loadFromString(Files.readString(Path.of("routes/api.camel.yaml")));
-        for (Object r : routes) {
-            Map<String, Object> rest = (Map<String, Object>) ((Map<String, Object>) r).get("rest");
-            if (rest != null) {
-                for (String verb : List.of("get", "post", "put", "delete")) {
-                    for (Object v : (List<Object>) rest.getOrDefault(verb, List.of())) {
-                        out.add(verb.toUpperCase() + " " + rest.get("path") + ((Map<String, Object>) v).get("path"));
-                    }
-                }
-            }
-        }
-        return out;
+        return RestEndpoints.of("routes/api.camel.yaml");
     }
 
     /** The id of B's thing that a path with {id} names, or of a thing that does not exist. */
