@@ -35,16 +35,8 @@ public record Principal(Long userId, String username, String role, String sessio
         return mayChange() || SUPPORT.equals(role);
     }
 
-    public boolean isVendorRole() {
-        return VENDOR_ADMIN.equals(role) || VENDOR_VIEWER.equals(role);
-    }
-
     public boolean allVendors() {
         return vendorIds == null;
-    }
-
-    public boolean sees(Long vendorId) {
-        return vendorIds == null || (vendorId != null && vendorIds.contains(vendorId));
     }
 
     /** The scope as a PostgreSQL array literal ({@code ?::bigint[]}), or null for every vendor. */

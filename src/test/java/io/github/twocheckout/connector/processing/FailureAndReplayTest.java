@@ -89,7 +89,7 @@ class FailureAndReplayTest extends ConnectorTestBase {
         postIns(forged).then().statusCode(403);
         Long id = connector.jdbc().queryForObject("SELECT max(id) FROM notification WHERE status = 'REJECTED'", Long.class);
         connector.api().post("/api/notifications/" + id + "/replay").then().statusCode(409);
-        connector.api().post("/api/notifications/987654321/replay").then().statusCode(409);
+        connector.api().post("/api/notifications/987654321/replay").then().statusCode(404);
         connector.http().post("/api/notifications/" + id + "/replay").then().statusCode(401);
     }
 }
