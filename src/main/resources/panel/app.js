@@ -405,10 +405,6 @@ const NOTIFICATION_COLUMNS = [['#', 'id', null, 'id'], ['Received', 'received_at
   ['Status', 'status', v => status(v), 'status'],
   ['Outcome', 'outcome', (v, n) => n.error ? el('span', { class: 'status-FAILED', text: n.error }) : fmt(v)]];
 
-function notificationTable(rows, testId) {
-  return table(NOTIFICATION_COLUMNS, rows, n => go('#/notification/' + n.id), testId);
-}
-
 async function notificationsPage(params) {
   const form = el('form', { class: 'box inline', id: 'notification-search', onsubmit: ev => {
     ev.preventDefault();
@@ -461,8 +457,10 @@ async function notificationPage(id) {
   render(...nodes);
 }
 
-async function deadLetterPage() {
-  const rows = await api('GET', '/notifications?status=FAILED');
+async function deadLetterPage(params) {
+  const query = pageQuery(params);
+  query.set('status', 'FAILED');
+  const page = await apiPage('/notifications?' + query);
   const result = el('div', { id: 'dead-letter-result' });
   render(el('h1', { text: 'Dead letter' }),
     el('p', { class: 'muted', text: 'Notifications whose processing failed. Fix the cause (a product mapping, a disabled connector), look at what a replay would do, then replay.' }),
@@ -474,9 +472,9 @@ async function deadLetterPage() {
       el('button', { type: 'button', onclick: () => guarded(async () => {
         const r = await api('POST', '/notifications/replay', { status: 'FAILED' });
         flash(r.results.filter(x => x.queued).length + ' notification(s) queued again.');
-        setTimeout(deadLetterPage, 1000);
+        setTimeout(() => deadLetterPage(params), 1000);
       }) }, 'Replay all')),
-    result, notificationTable(rows, 'dead-letter'));
+    result, ...pagedTable('#/dead-letter', params, NOTIFICATION_COLUMNS, page, n => go('#/notification/' + n.id), 'dead-letter'));
 }
 
 // ------------------------------------------------------------------ vendors, users, export
@@ -806,7 +804,7 @@ async function route() {
       case 'license': return licensePage(parts[1]);
       case 'notifications': return notificationsPage(params);
       case 'notification': return notificationPage(parts[1]);
-      case 'dead-letter': return deadLetterPage();
+      case 'dead-letter': return deadLetterPage(params);
       case 'reports': return reportsPage(params);
       case 'keys': return keysPage();
       case 'deliveries': return deliveriesPage(params);

@@ -71,7 +71,6 @@ public class DestinationAdmin {
     public Map<String, Object> create(@Body String body, @Variable("principal") Principal p, Exchange exchange) {
         Map<String, Object> in = Json.object(body);
         long connector = Long.parseLong(Json.required(in, "connectorId"));
-        exchange.getMessage().setHeader("id", connector);
         scope.connector(connector, p, exchange);
         String uri = checkedUri(exchange.getContext(), Json.required(in, "uri"));
         String secret = checkedSecret(Json.text(in, "secret"));
