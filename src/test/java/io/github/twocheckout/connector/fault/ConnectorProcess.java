@@ -65,6 +65,10 @@ public final class ConnectorProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        // The collector scripts/connector.sh runs it with; C1 alone, since these processes live seconds and
+        // are started several times a test: their start-up, not their peak speed, is the suite's time.
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:TieredStopAtLevel=1");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
