@@ -43,6 +43,14 @@ public final class LicenseServer implements AutoCloseable {
                         Thread.currentThread().interrupt();
                     }
                 }
+                java.util.concurrent.CountDownLatch held = hold;
+                if (held != null) {
+                    try {
+                        held.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 String code = codes.computeIfAbsent(key, k -> "SRV-" + issued.incrementAndGet() + "-" + Math.abs(k.hashCode()));
                 byte[] answer = ("{\"code\": \"" + code + "\"}").getBytes(StandardCharsets.UTF_8);
                 http.getResponseHeaders().set("Content-Type", "application/json");
