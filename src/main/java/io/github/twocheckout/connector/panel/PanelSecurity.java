@@ -65,11 +65,9 @@ public class PanelSecurity {
      * The vendors a user sees: every one (operator admin, as null), those with an open support grant
      * (support), or those the user belongs to (vendor roles).
      */
-    static final String SCOPE = """
-            CASE u.role WHEN 'admin' THEN NULL
-                 WHEN 'support' THEN ARRAY(SELECT g.vendor_id FROM support_grant g
-                                           WHERE g.revoked_at IS NULL AND (g.until IS NULL OR g.until > now()) ORDER BY 1)
-                 ELSE ARRAY(SELECT uv.vendor_id FROM panel_user_vendor uv WHERE uv.user_id = u.id ORDER BY 1) END AS vendor_ids""";
+    static final String SCOPE = "CASE u.role WHEN 'admin' THEN NULL"
+            + " WHEN 'support' THEN ARRAY(SELECT g.vendor_id FROM support_grant g WHERE " + SupportAccess.OPEN + " ORDER BY 1)"
+            + " ELSE ARRAY(SELECT uv.vendor_id FROM panel_user_vendor uv WHERE uv.user_id = u.id ORDER BY 1) END AS vendor_ids";
 
     public PanelSecurity(DataSource dataSource, PanelUsers users) {
         this.jdbc = new JdbcTemplate(dataSource);

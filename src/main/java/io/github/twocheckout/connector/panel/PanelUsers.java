@@ -81,17 +81,11 @@ public class PanelUsers {
                    (SELECT string_agg(v.code, ',' ORDER BY v.code) FROM panel_user_vendor uv JOIN vendor v ON v.id = uv.vendor_id
                     WHERE uv.user_id = u.id) AS vendors
             FROM panel_user u""";
-    /** A user of vendor roles whose every vendor is in the caller's scope (the same rule as VendorScope.user). */
-    private static final String MANAGED_BY_SCOPE = " " + """
-            WHERE u.role IN ('vendor-admin', 'vendor-viewer')
-              AND EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id)
-              AND NOT EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id AND uv.vendor_id <> ALL (?::bigint[]))""";
-
     /** Every user for the operator's admin; a vendor's admin, the users of their vendors. */
     public List<Map<String, Object>> list(@Variable("principal") Principal p) {
         List<Map<String, Object>> rows = p.allVendors()
                 ? jdbc.queryForList(COLUMNS + " ORDER BY u.disabled_at IS NOT NULL, u.username")
-                : jdbc.queryForList(COLUMNS + MANAGED_BY_SCOPE + " ORDER BY u.disabled_at IS NOT NULL, u.username", p.vendorArray());
+                : jdbc.queryForList(COLUMNS + " WHERE " + VendorScope.USER_IN_SCOPE + " ORDER BY u.disabled_at IS NOT NULL, u.username", p.vendorArray());
         rows.forEach(PanelUsers::vendorList);
         return rows;
     }
@@ -129,7 +123,7 @@ public class PanelUsers {
      * vendor's admin who names none, their own. The operator's roles have none.
      */
     private List<Long> vendors(String role, Map<String, Object> in, Principal by, boolean creating) {
-        boolean vendorRole = role.equals(Principal.VENDOR_ADMIN) || role.equals(Principal.VENDOR_VIEWER);
+        boolean vendorRole = vendorRole(role);
         List<Long> asked = new ArrayList<>();
         if (in.get("vendorIds") instanceof List<?> list) {
             for (Object o : list) {
@@ -158,6 +152,10 @@ public class PanelUsers {
         return asked;
     }
 
+    private static boolean vendorRole(String role) {
+        return role.equals(Principal.VENDOR_ADMIN) || role.equals(Principal.VENDOR_VIEWER);
+    }
+
     private void setVendors(long userId, List<Long> vendors) {
         jdbc.update("DELETE FROM panel_user_vendor WHERE user_id = ?", userId);
         for (Long v : vendors) {
@@ -171,7 +169,9 @@ public class PanelUsers {
         Map<String, Object> current = get(id);
         String role = Json.text(in, "role");
         String newRole = role == null ? (String) current.get("role") : role(role, by);
-        List<Long> vendors = vendors(newRole, in, by, role != null && !role.equals(current.get("role")));
+        // A user moving between the operator's roles and a vendor's is given vendors anew (or loses them).
+        boolean sideChanged = vendorRole(newRole) != vendorRole((String) current.get("role"));
+        List<Long> vendors = vendors(newRole, in, by, sideChanged);
         if (role != null && !role.equals(Principal.ADMIN)) {
             keepAnAdmin(id);
         }
@@ -239,7 +239,7 @@ public class PanelUsers {
         if (!Principal.ROLES.contains(role)) {
             throw new IllegalArgumentException("role: one of " + String.join(", ", Principal.ROLES));
         }
-        if (!by.isAdmin() && !role.equals(Principal.VENDOR_ADMIN) && !role.equals(Principal.VENDOR_VIEWER)) {
+        if (!by.isAdmin() && !vendorRole(role)) {
             throw new ApiForbiddenException("a vendor's admin gives the vendor-admin or vendor-viewer role");
         }
         return role;

@@ -23,14 +23,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class SupportAccess {
 
-    /** The open grant of a vendor, as columns of a query over {@code vendor}. */
-    static final String CURRENT = """
-            (SELECT g.granted_by FROM support_grant g WHERE g.vendor_id = vendor.id AND g.revoked_at IS NULL
-                    AND (g.until IS NULL OR g.until > now())) AS support_granted_by,
-            (SELECT g.granted_at FROM support_grant g WHERE g.vendor_id = vendor.id AND g.revoked_at IS NULL
-                    AND (g.until IS NULL OR g.until > now())) AS support_granted_at,
-            (SELECT g.until FROM support_grant g WHERE g.vendor_id = vendor.id AND g.revoked_at IS NULL
-                    AND (g.until IS NULL OR g.until > now())) AS support_until""";
+    /** A grant {@code g} in force: neither revoked nor past its end. */
+    static final String OPEN = "g.revoked_at IS NULL AND (g.until IS NULL OR g.until > now())";
+    /** The open grant of a vendor, as columns of a query over {@code vendor} (at most one: support_grant_open_uq). */
+    static final String CURRENT = java.util.stream.Stream.of("granted_by", "granted_at", "until")
+            .map(c -> "(SELECT g." + c + " FROM support_grant g WHERE g.vendor_id = vendor.id AND " + OPEN + ") AS support_" + c)
+            .collect(java.util.stream.Collectors.joining(", "));
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
@@ -61,10 +59,8 @@ public class SupportAccess {
 
     /** Every grant of the vendor, newest first, with who gave and who ended it. */
     public List<Map<String, Object>> history(@Header("id") long vendorId) {
-        return jdbc.queryForList("""
-                SELECT id, granted_by, granted_at, until, revoked_by, revoked_at,
-                       revoked_at IS NULL AND (until IS NULL OR until > now()) AS active
-                FROM support_grant WHERE vendor_id = ? ORDER BY id DESC""", vendorId);
+        return jdbc.queryForList("SELECT g.id, g.granted_by, g.granted_at, g.until, g.revoked_by, g.revoked_at, " + OPEN
+                + " AS active FROM support_grant g WHERE g.vendor_id = ? ORDER BY g.id DESC", vendorId);
     }
 
     /** An expired grant is closed at its expiry, not now, so the history says when access really ended. */

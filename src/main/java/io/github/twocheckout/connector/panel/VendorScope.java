@@ -18,6 +18,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class VendorScope {
 
+    /**
+     * A user {@code u} in the scope given as a bigint[] parameter: of a vendor role, with vendors, all of
+     * them in the scope (a user shared with another vendor is that vendor's too).
+     */
+    static final String USER_IN_SCOPE = """
+            u.role IN ('vendor-admin', 'vendor-viewer')
+            AND EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id)
+            AND NOT EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id AND uv.vendor_id <> ALL (?::bigint[]))""";
+
     private final JdbcTemplate jdbc;
 
     public VendorScope(DataSource dataSource) {
@@ -69,11 +78,8 @@ public class VendorScope {
         if (p.allVendors()) {
             return;
         }
-        Boolean mine = jdbc.queryForObject("""
-                SELECT EXISTS (SELECT 1 FROM panel_user u WHERE u.id = ? AND u.role IN ('vendor-admin', 'vendor-viewer')
-                               AND EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id)
-                               AND NOT EXISTS (SELECT 1 FROM panel_user_vendor uv WHERE uv.user_id = u.id
-                                               AND uv.vendor_id <> ALL (?::bigint[])))""", Boolean.class, id, p.vendorArray());
+        Boolean mine = jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM panel_user u WHERE u.id = ? AND " + USER_IN_SCOPE + ")",
+                Boolean.class, id, p.vendorArray());
         if (!Boolean.TRUE.equals(mine)) {
             throw new ApiNotFoundException("no user " + id);
         }

@@ -262,6 +262,14 @@ class VendorScopeTest extends ConnectorTestBase {
         PanelSession reader = PanelSession.login(connector, "scope-a-" + run + "-reader", "scope-reader-password");
         reader.request().get("/api/connectors/" + a.connector).then().statusCode(200);
         reader.request().body(Map.of("name", "no")).put("/api/connectors/" + a.connector).then().statusCode(403);
+        // Between the vendor's roles a user keeps its vendors; an operator's role is not the vendor's to give.
+        admin.request().body(Map.of("vendorIds", List.of(a.vendor, b.vendor))).put("/api/users/" + viewer).then().statusCode(200);
+        admin.request().body(Map.of("role", "vendor-admin")).put("/api/users/" + viewer).then().statusCode(200);
+        assertThat(connector.jdbc().queryForList("SELECT vendor_id FROM panel_user_vendor WHERE user_id = ? ORDER BY 1", Long.class, viewer))
+                .containsExactly(a.vendor, b.vendor);
+        vendorAdmin.request().body(Map.of("role", "vendor-viewer")).put("/api/users/" + viewer).then().statusCode(404); // shared with B now
+        admin.request().body(Map.of("role", "vendor-viewer", "vendorIds", List.of(a.vendor))).put("/api/users/" + viewer).then().statusCode(200);
+        vendorAdmin.request().body(Map.of("role", "support")).put("/api/users/" + viewer).then().statusCode(403);
         vendorAdmin.request().delete("/api/users/" + viewer).then().statusCode(200);
         reader.request().get("/api/connectors/" + a.connector).then().statusCode(401);
     }
