@@ -35,8 +35,8 @@ class ClaimLotTest extends ConnectorTestBase {
                 s.execute("SET LOCAL enable_seqscan = off");
                 s.execute("SET LOCAL enable_sort = off");
 
-                assertThat(Longs.query(c, NotificationStore.CLAIM_LOT, 10)).containsSubsequence(older, newer);
-                QueryPlan plan = QueryPlan.explainAnalyze(c, NotificationStore.CLAIM_LOT, 10);
+                assertThat(Longs.query(c, NotificationStore.claimLotSql(10))).containsSubsequence(older, newer);
+                QueryPlan plan = QueryPlan.explainAnalyze(c, NotificationStore.claimLotSql(10));
                 assertThat(plan.text()).contains("notification_pending_idx");
                 assertThat(plan.rowsRemovedByFilter()).as(plan.text()).isLessThan(1000);
             } finally {
@@ -63,13 +63,13 @@ class ClaimLotTest extends ConnectorTestBase {
             try (Connection first = connector.dataSource().getConnection(); Connection second = connector.dataSource().getConnection()) {
                 first.setAutoCommit(false);
                 second.setAutoCommit(false);
-                List<Long> a = Longs.query(first, NotificationStore.CLAIM_LOT, 4);
-                List<Long> b = Longs.query(second, NotificationStore.CLAIM_LOT, 4);
+                List<Long> a = Longs.query(first, NotificationStore.claimLotSql(4));
+                List<Long> b = Longs.query(second, NotificationStore.claimLotSql(4));
                 assertThat(a).hasSize(4);
                 assertThat(b).isNotEmpty().doesNotContainAnyElementsOf(a);
                 first.rollback();
                 // Rolled back, the first lot's rows are there for the next claim.
-                assertThat(Longs.query(first, NotificationStore.CLAIM_LOT, 100)).containsAll(a).doesNotContainAnyElementsOf(b);
+                assertThat(Longs.query(first, NotificationStore.claimLotSql(100))).containsAll(a).doesNotContainAnyElementsOf(b);
                 first.rollback();
                 second.rollback();
             } finally {
