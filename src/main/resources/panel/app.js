@@ -80,15 +80,16 @@ function table(columns, rows, onClick, testId) {
 
 // A paged list: the table with sortable headers (columns given a sort key as c[3]), the count, and
 // links to the previous and next pages. The page, sort and filters live in the location hash.
-function pagedTable(hashBase, params, columns, page, onClick, testId) {
-  const limit = Number(params.get('limit') || 50);
-  const offset = Number(params.get('offset') || 0);
+// A page with two lists gives the second a prefix for its keys in the hash (listQuery).
+function pagedTable(hashBase, params, columns, page, onClick, testId, prefix = '') {
+  const limit = Number(params.get(prefix + 'limit') || 50);
+  const offset = Number(params.get(prefix + 'offset') || 0);
   const link = changes => {
     const p = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(changes)) { if (v === null) p.delete(k); else p.set(k, v); }
+    for (const [k, v] of Object.entries(changes)) { if (v === null) p.delete(prefix + k); else p.set(prefix + k, v); }
     return hashBase + '?' + p;
   };
-  const sort = params.get('sort') || '';
+  const sort = params.get(prefix + 'sort') || '';
   const t = table(columns, page.rows, onClick, testId);
   t.querySelectorAll('th').forEach((th, i) => {
     const key = columns[i][3];
@@ -108,6 +109,14 @@ function pagedTable(hashBase, params, columns, page, onClick, testId) {
 // The query for a paged list: the hash's filters, page and sort, and the page size.
 function pageQuery(params) {
   const q = new URLSearchParams(params);
+  if (!q.get('limit')) q.set('limit', 50);
+  return q;
+}
+
+// The same for one list of a page that has several: its filters (keys) and page, under its prefix in the hash.
+function listQuery(params, prefix, keys) {
+  const q = new URLSearchParams();
+  for (const k of keys.concat(['offset', 'limit', 'sort'])) { const v = params.get(prefix + k); if (v) q.set(k, v); }
   if (!q.get('limit')) q.set('limit', 50);
   return q;
 }
@@ -393,7 +402,8 @@ async function licensePage(id) {
   if (l.idn) {
     nodes.push(el('p', { 'data-test': 'license-idn' }, 'Delivery confirmation to 2Checkout (IDN) of order ' + l.order_ref + ': ',
       status(l.idn.status), l.idn.response_code ? ' (2Checkout answered ' + l.idn.response_code + ' ' + fmt(l.idn.response_message) + ')' : '',
-      l.idn.last_error ? ' ' + l.idn.last_error : '', ' ', el('a', { href: '#/deliveries' }, 'Deliveries')));
+      l.idn.last_error ? ' ' + l.idn.last_error : '', ' ',
+      el('a', { href: '#/deliveries?' + new URLSearchParams({ 'idn-order': l.order_ref }) }, 'Deliveries')));
   }
   render(...nodes);
 }
@@ -718,8 +728,8 @@ function newWebhookSecret() {
 
 async function deliveriesPage(params) {
   const [destinations, events, idn, connectors] = await Promise.all([api('GET', '/event-destinations'),
-    api('GET', '/events?' + new URLSearchParams({ status: params.get('status') || '', limit: 50 })),
-    api('GET', '/idn?limit=50'), api('GET', '/connectors')]);
+    apiPage('/events?' + listQuery(params, '', ['status'])), apiPage('/idn?' + listQuery(params, 'idn-', ['status', 'order'])),
+    api('GET', '/connectors')]);
   const replay = (label, path, after) => !mayDiagnose() ? '' : el('button', { type: 'button', onclick: ev => { ev.stopPropagation(); guarded(async () => {
     await api('POST', path); flash(after); deliveriesPage(params);
   }); } }, label);
@@ -751,19 +761,23 @@ async function deliveriesPage(params) {
       el('p', { class: 'muted', text: 'An http(s) endpoint receives signed webhooks (Standard Webhooks); give the receiver the secret. '
         + 'Any other Camel endpoint (kafka:, jms:, file:, direct:) works with its component on the class path.' }), form);
   }
-  nodes.push(el('h2', { text: 'Recent events' }),
+  nodes.push(el('h2', { text: 'Events' }),
     el('p', {}, el('a', { href: '#/deliveries?status=FAILED' }, 'Failed only'), ' · ', el('a', { href: '#/deliveries' }, 'All')),
-    table([['Id', 'event_id'], ['Type', 'event_type'], ['Destination', 'destination'], ['Status', 'status', status],
-      ['Attempts', 'attempts'], ['Last error', 'last_error'], ['Queued', 'created_at'], ['Sent', 'sent_at'],
+    ...pagedTable('#/deliveries', params, [['Id', 'event_id'], ['Type', 'event_type', null, 'event_type'], ['Destination', 'destination'],
+      ['Status', 'status', status, 'status'], ['Attempts', 'attempts'], ['Last error', 'last_error'], ['Queued', 'created_at', null, 'created_at'],
+      ['Sent', 'sent_at', null, 'sent_at'],
       ['', 'id', (id, e) => e.status === 'PENDING' ? '' : replay('Replay', '/events/' + id + '/replay', 'Event queued again.')]],
       events, e => e.license_id ? go('#/license/' + e.license_id) : null, 'events'),
     el('h2', { text: 'Delivery confirmations to 2Checkout (IDN)' }),
-    table([['Vendor', 'vendor'], ['Order', 'order_ref', v => el('a', { href: '#/notifications?order=' + v }, v)],
+    el('p', {}, el('a', { href: '#/deliveries?idn-status=WAITING' }, 'Waiting'), ' · ',
+      el('a', { href: '#/deliveries?idn-status=FAILED' }, 'Failed only'), ' · ', el('a', { href: '#/deliveries' }, 'All')),
+    ...pagedTable('#/deliveries', params, [['Vendor', 'vendor'],
+      ['Order', 'order_ref', v => el('a', { href: '#/notifications?order=' + v }, v), 'order_ref'],
       ['Amount', 'order_amount'], ['Currency', 'order_currency'], ['Status', 'status', status], ['Attempts', 'attempts'],
       ['2Checkout answered', 'response_message', (v, o) => o.response_code ? o.response_code + ' ' + (v || '') : '—'],
-      ['Last error', 'last_error'], ['Confirmed', 'confirmed_at'],
+      ['Last error', 'last_error'], ['Confirmed', 'confirmed_at', null, 'confirmed_at'],
       ['', 'id', (id, o) => o.status === 'FAILED' ? replay('Retry', '/idn/' + id + '/retry', 'Confirmation queued again.') : '']],
-      idn, null, 'idn'));
+      idn, null, 'idn', 'idn-'));
   render(...nodes);
 }
 

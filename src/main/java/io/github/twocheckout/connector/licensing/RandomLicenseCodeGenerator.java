@@ -1,6 +1,7 @@
 package io.github.twocheckout.connector.licensing;
 
 import java.security.SecureRandom;
+import io.github.twocheckout.connector.model.CodeFormat;
 
 /**
  * Symbols drawn with SecureRandom from the connector's format (default: 25 from a 32-symbol alphabet
@@ -9,13 +10,13 @@ import java.security.SecureRandom;
  */
 public class RandomLicenseCodeGenerator implements LicenseCodeGenerator {
 
-    static final String ALPHABET = Format.DEFAULT.alphabet();
+    static final String ALPHABET = CodeFormat.DEFAULT.alphabet();
 
     private final SecureRandom random = new SecureRandom();
 
     @Override
     public String generate(Request request) {
-        Format format = request.format() == null ? Format.DEFAULT : request.format();
+        CodeFormat format = request.format() == null ? CodeFormat.DEFAULT : request.format();
         StringBuilder code = new StringBuilder();
         if (request.test()) {
             code.append("TEST-");

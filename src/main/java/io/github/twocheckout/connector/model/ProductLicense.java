@@ -14,7 +14,7 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
                              boolean testingMode, String productName, String edition, boolean subscription,
                              Period duration, int maxActivations, boolean perUnit, String codePrefix,
                              String vendorCode, Mailing mailing, String codeSource,
-                             io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format codeFormat) {
+                             CodeFormat codeFormat) {
 
     /** The connector hands out codes the vendor loaded. */
     public boolean codesFromPool() {
@@ -61,8 +61,8 @@ public record ProductLicense(long mappingId, long connectorId, String connectorN
                 (String) row.get("vendor_code"),
                 Mailing.from(row),
                 row.get("code_source") == null ? "builtin" : (String) row.get("code_source"),
-                row.get("code_length") == null ? io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format.DEFAULT
-                        : new io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format(
+                row.get("code_length") == null ? CodeFormat.DEFAULT
+                        : new CodeFormat(
                                 ((Number) row.get("code_length")).intValue(), ((Number) row.get("code_group")).intValue(),
                                 (String) row.get("code_alphabet")));
     }

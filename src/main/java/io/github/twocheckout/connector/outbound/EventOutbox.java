@@ -1,6 +1,8 @@
 package io.github.twocheckout.connector.outbound;
 
+import io.github.twocheckout.connector.model.Principal;
 import io.github.twocheckout.connector.protocol.WebhookSignature;
+import io.github.twocheckout.connector.storage.ListPage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -153,15 +155,22 @@ public class EventOutbox extends Outbox {
         return Map.of("replayed", requeue("destination_id = ? AND status = 'FAILED'", destinationId));
     }
 
-    /** Deliveries, newest first: by destination, status, license or event type, at most limit. */
+    /** What the deliveries may be sorted by (API name to column of event_outbox o). */
+    private static final Map<String, String> SORTABLE = Map.of("id", "o.id", "created_at", "o.created_at", "sent_at", "o.sent_at",
+            "status", "o.status", "event_type", "o.event_type");
+
+    /**
+     * Deliveries, newest first: by destination, status, license or event type, a page at a time (offset,
+     * limit, sort) with the total in X-Total-Count.
+     */
     public List<Map<String, Object>> search(@Header("destination") String destination, @Header("status") String status,
                                             @Header("license") String license, @Header("type") String type,
-                                            @Header("limit") String limit,
-                                            @Variable("principal") io.github.twocheckout.connector.panel.Principal p) {
+                                            @Header("offset") String offset, @Header("limit") String limit, @Header("sort") String sort,
+                                            @Variable("principal") Principal p, Exchange exchange) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
-        io.github.twocheckout.connector.panel.VendorScope.restrict(where, args,
-                "(SELECT c.vendor_id FROM connector c WHERE c.id = d.connector_id)", p);
+        p.restrict(where, args, """
+                (SELECT c.vendor_id FROM event_destination d JOIN connector c ON c.id = d.connector_id WHERE d.id = o.destination_id)""");
         if (present(destination)) {
             where.append(" AND o.destination_id = ?");
             args.add(Long.parseLong(destination.trim()));
@@ -178,13 +187,12 @@ public class EventOutbox extends Outbox {
             where.append(" AND o.event_type = ?");
             args.add(type.trim());
         }
-        args.add(limit(limit));
-        List<Map<String, Object>> rows = jdbc.queryForList("""
-                SELECT o.id, o.event_id, o.event_type, o.license_id, o.notification_id, o.status, o.attempts,
-                       o.next_attempt_at, o.last_error, o.created_at, o.sent_at, o.payload,
-                       d.id AS destination_id, d.name AS destination, d.uri
-                FROM event_outbox o JOIN event_destination d ON d.id = o.destination_id""" + where
-                + " ORDER BY o.id DESC LIMIT ?", args.toArray());
+        List<Map<String, Object>> rows = ListPage.of(offset, limit, sort, SORTABLE, "o.id DESC", "o.id").query(jdbc, "event_outbox o",
+                where.toString(), args, """
+                        SELECT o.id, o.event_id, o.event_type, o.license_id, o.notification_id, o.status, o.attempts,
+                               o.next_attempt_at, o.last_error, o.created_at, o.sent_at, o.payload,
+                               d.id AS destination_id, d.name AS destination, d.uri
+                        FROM {page} o JOIN event_destination d ON d.id = o.destination_id""", exchange);
         rows.forEach(r -> r.put("uri", safeUri((String) r.get("uri"))));
         return rows;
     }

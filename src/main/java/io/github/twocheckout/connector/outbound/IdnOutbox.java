@@ -1,10 +1,12 @@
 package io.github.twocheckout.connector.outbound;
 
+import io.github.twocheckout.connector.model.Principal;
 import io.github.twocheckout.connector.model.StoredNotification;
 import io.github.twocheckout.connector.protocol.HmacAlgorithm;
 import io.github.twocheckout.connector.protocol.IdnMessage;
 import io.github.twocheckout.connector.protocol.IpnMessage;
 import io.github.twocheckout.connector.protocol.KeygenRequest;
+import io.github.twocheckout.connector.storage.ListPage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -153,13 +155,21 @@ public class IdnOutbox extends Outbox {
         return Map.of("retried", requeueOne(id, "'FAILED', 'PENDING'", "IDN"));
     }
 
-    /** Confirmations, newest first, by order, vendor or status (WAITING: a half is missing). */
+    /** What the confirmations may be sorted by (API name to column of idn_outbox o). */
+    private static final Map<String, String> SORTABLE = Map.of("id", "o.id", "created_at", "o.created_at",
+            "confirmed_at", "o.confirmed_at", "order_ref", "o.order_ref");
+
+    /**
+     * Confirmations, newest first: by order, vendor or status (WAITING: the key generator's answer or IPN
+     * COMPLETE still missing), a page at a time (offset, limit, sort) with the total in X-Total-Count.
+     */
     public List<Map<String, Object>> search(@Header("order") String order, @Header("vendor") String vendor,
-                                            @Header("status") String status, @Header("limit") String limit,
-                                            @Variable("principal") io.github.twocheckout.connector.panel.Principal p) {
+                                            @Header("status") String status, @Header("offset") String offset,
+                                            @Header("limit") String limit, @Header("sort") String sort,
+                                            @Variable("principal") Principal p, Exchange exchange) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
-        io.github.twocheckout.connector.panel.VendorScope.restrict(where, args, "o.vendor_id", p);
+        p.restrict(where, args, "o.vendor_id");
         if (present(order)) {
             where.append(" AND o.order_ref = ?");
             args.add(order.trim());
@@ -176,15 +186,14 @@ public class IdnOutbox extends Outbox {
                 args.add(s);
             }
         }
-        args.add(limit(limit));
-        return jdbc.queryForList("""
+        return ListPage.of(offset, limit, sort, SORTABLE, "o.id DESC", "o.id").query(jdbc, "idn_outbox o", where.toString(), args, """
                 SELECT o.id, v.code AS vendor, o.order_ref, o.order_amount, o.order_currency, o.codes_answered_at,
                        o.ipn_complete_at,
                        """ + STATUS + """
                         AS status,
                        o.attempts, o.next_attempt_at, o.last_error, o.idn_date, o.response_code, o.response_message,
                        o.created_at, o.confirmed_at
-                FROM idn_outbox o JOIN vendor v ON v.id = o.vendor_id""" + where + " ORDER BY o.id DESC LIMIT ?", args.toArray());
+                FROM {page} o JOIN vendor v ON v.id = o.vendor_id""", exchange);
     }
 
     private String secretKey(Object vendorId) {

@@ -49,10 +49,6 @@ public abstract class Outbox {
         return n;
     }
 
-    static int limit(String limit) {
-        return limit == null || limit.isBlank() ? 100 : Math.min(1000, Math.max(1, Integer.parseInt(limit.trim())));
-    }
-
     static boolean present(String s) {
         return s != null && !s.isBlank();
     }

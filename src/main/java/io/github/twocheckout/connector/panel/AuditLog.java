@@ -20,6 +20,8 @@ import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
+import io.github.twocheckout.connector.model.Principal;
+import io.github.twocheckout.connector.storage.ListPage;
 
 /**
  * The audit log: logins (and failed ones) and every change made through the API or the panel, who

@@ -1,7 +1,7 @@
 package io.github.twocheckout.connector.panel;
 
 import io.github.twocheckout.connector.api.ApiConflictException;
-import io.github.twocheckout.connector.storage.ConnectorConfigLoader;
+import io.github.twocheckout.connector.config.ConnectorConfigLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,6 +3,7 @@ package io.github.twocheckout.connector.panel;
 import io.github.twocheckout.connector.api.ApiConflictException;
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.model.Principal;
 import java.time.Period;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +48,7 @@ public class ConnectorAdmin {
     public List<Map<String, Object>> list(@Variable("principal") Principal p) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new java.util.ArrayList<>();
-        VendorScope.restrict(where, args, "c.vendor_id", p);
+        p.restrict(where, args, "c.vendor_id");
         return jdbc.queryForList(CONNECTOR + where + " ORDER BY v.name, c.name", args.toArray());
     }
 
@@ -126,12 +127,12 @@ public class ConnectorAdmin {
         if ("builtin".equals(source) || "pool".equals(source)) {
             uri = null;
         }
-        io.github.twocheckout.connector.storage.ConnectorConfigLoader.checkSource(source, uri);
+        io.github.twocheckout.connector.config.ConnectorConfigLoader.checkSource(source, uri);
         String secret = Json.text(in, "codeSourceSecret");
         if (secret != null && !secret.isBlank() && !io.github.twocheckout.connector.protocol.WebhookSignature.isSecret(secret)) {
             throw new IllegalArgumentException("codeSourceSecret must be whsec_ followed by base64 of at least 16 random bytes");
         }
-        new io.github.twocheckout.connector.licensing.LicenseCodeGenerator.Format(
+        new io.github.twocheckout.connector.model.CodeFormat(
                 number(in, "codeLength", current.get("code_length")), number(in, "codeGroup", current.get("code_group")),
                 or(Json.text(in, "codeAlphabet"), (String) current.get("code_alphabet"))).check();
         jdbc.update("""

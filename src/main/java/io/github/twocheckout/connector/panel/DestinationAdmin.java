@@ -3,6 +3,7 @@ package io.github.twocheckout.connector.panel;
 import io.github.twocheckout.connector.api.ApiConflictException;
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.model.Principal;
 import io.github.twocheckout.connector.outbound.EventOutbox;
 import io.github.twocheckout.connector.protocol.WebhookSignature;
 import java.util.List;
@@ -51,7 +52,7 @@ public class DestinationAdmin {
             where.append(" AND d.connector_id = ?");
             args.add(Long.parseLong(connector.trim()));
         }
-        VendorScope.restrict(where, args, "c.vendor_id", p);
+        p.restrict(where, args, "c.vendor_id");
         List<Map<String, Object>> rows = jdbc.queryForList("SELECT " + COLUMNS + where + " ORDER BY c.name, d.name", args.toArray());
         rows.forEach(r -> r.put("uri", EventOutbox.safeUri((String) r.get("uri"))));
         return rows;

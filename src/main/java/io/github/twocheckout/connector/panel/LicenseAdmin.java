@@ -3,6 +3,8 @@ package io.github.twocheckout.connector.panel;
 import io.github.twocheckout.connector.api.ApiConflictException;
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.model.Principal;
+import io.github.twocheckout.connector.storage.ListPage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +63,7 @@ public class LicenseAdmin {
                                             @Variable("principal") Principal p, Exchange exchange) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
-        VendorScope.restrict(where, args, "l.vendor_id", p);
+        p.restrict(where, args, "l.vendor_id");
         if (blank(code) != null) {
             where.append(" AND l.code = ?");
             args.add(code.trim().toUpperCase(java.util.Locale.ROOT));

@@ -2,9 +2,11 @@ package io.github.twocheckout.connector.panel;
 
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.model.Principal;
 import io.github.twocheckout.connector.model.ProcessingReport;
 import io.github.twocheckout.connector.storage.NotificationStore;
 import io.github.twocheckout.connector.model.StoredNotification;
+import io.github.twocheckout.connector.storage.ListPage;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -68,7 +70,7 @@ public class NotificationAdmin {
                                             @Header("sort") String sort, @Variable("principal") Principal p, Exchange exchange) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
-        VendorScope.restrict(where, args, "n.vendor_id", p);
+        p.restrict(where, args, "n.vendor_id");
         add(where, args, " AND n.channel = ?", upper(channel));
         add(where, args, " AND n.message_type = ?", upper(type));
         add(where, args, " AND n.status = ?", upper(status));
@@ -122,7 +124,7 @@ public class NotificationAdmin {
         List<Long> unknown = new ArrayList<>();
         List<Object> args = new ArrayList<>();
         StringBuilder where = new StringBuilder(" WHERE TRUE");
-        VendorScope.restrict(where, args, "vendor_id", p);
+        p.restrict(where, args, "vendor_id");
         if (in.get("ids") instanceof List<?> list) {
             List<Long> asked = new ArrayList<>();
             for (Object o : list) {

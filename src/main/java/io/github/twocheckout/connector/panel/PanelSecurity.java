@@ -4,6 +4,7 @@ import io.github.twocheckout.connector.api.ApiForbiddenException;
 import io.github.twocheckout.connector.api.ApiUnauthorizedException;
 import io.github.twocheckout.connector.api.Json;
 import io.github.twocheckout.connector.api.TooManyAttemptsException;
+import io.github.twocheckout.connector.model.Principal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -323,7 +324,7 @@ public class PanelSecurity {
     }
 
     static String sha256(String s) {
-        return io.github.twocheckout.connector.storage.ConnectorConfigLoader.sha256Hex(s);
+        return io.github.twocheckout.connector.config.ConnectorConfigLoader.sha256Hex(s);
     }
 
     public void setAuditLog(AuditLog auditLog) {

@@ -4,6 +4,7 @@ import io.github.twocheckout.connector.api.ApiConflictException;
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
 import io.github.twocheckout.connector.api.ApiForbiddenException;
+import io.github.twocheckout.connector.model.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.github.twocheckout.connector.panel;
 
 import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.model.Principal;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;

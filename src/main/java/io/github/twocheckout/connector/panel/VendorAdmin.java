@@ -3,6 +3,7 @@ package io.github.twocheckout.connector.panel;
 import io.github.twocheckout.connector.api.ApiConflictException;
 import io.github.twocheckout.connector.api.ApiNotFoundException;
 import io.github.twocheckout.connector.api.Json;
+import io.github.twocheckout.connector.model.Principal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ public class VendorAdmin {
     public List<Map<String, Object>> list(@Variable("principal") Principal p) {
         StringBuilder where = new StringBuilder(" WHERE TRUE");
         List<Object> args = new ArrayList<>();
-        VendorScope.restrict(where, args, "id", p);
+        p.restrict(where, args, "id");
         return jdbc.queryForList("SELECT " + COLUMNS + ", " + SupportAccess.CURRENT + " FROM vendor" + where + " ORDER BY name",
                 args.toArray());
     }

@@ -1,6 +1,7 @@
 package io.github.twocheckout.connector.panel;
 
 import io.github.twocheckout.connector.api.ApiNotFoundException;
+import io.github.twocheckout.connector.model.Principal;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -100,21 +101,6 @@ public class VendorScope {
         }
         if (exchange != null && found.get(0) != null) {
             exchange.setVariable("auditVendorId", found.get(0));
-        }
-    }
-
-    /** Adds the caller's scope to a list's WHERE clause: nothing for every vendor, else the vendor column among theirs. */
-    public static void restrict(StringBuilder where, List<Object> args, String vendorColumn, Principal p) {
-        if (p.allVendors()) {
-            return;
-        }
-        // One vendor (the usual case) as an equality, which an index on (vendor, ...) serves in its order.
-        if (p.vendorIds().size() == 1) {
-            where.append(" AND ").append(vendorColumn).append(" = ?");
-            args.add(p.vendorIds().get(0));
-        } else {
-            where.append(" AND ").append(vendorColumn).append(" = ANY(?::bigint[])");
-            args.add(p.vendorArray());
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import io.github.twocheckout.connector.panel.Principal;
+import io.github.twocheckout.connector.model.Principal;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.slf4j.Logger;

@@ -18,7 +18,7 @@ public record ReportPeriod(LocalDate from, LocalDate to, String product, String 
     static final int MAX_DAYS = 3700;
 
     static ReportPeriod of(String from, String to, String product, String vendor, String includeTest,
-                           io.github.twocheckout.connector.panel.Principal principal) {
+                           io.github.twocheckout.connector.model.Principal principal) {
         LocalDate today = LocalDate.now(Clock.systemUTC());
         LocalDate f = day(from, "from", today.withDayOfMonth(1));
         LocalDate t = day(to, "to", today);

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import javax.sql.DataSource;
-import io.github.twocheckout.connector.panel.Principal;
+import io.github.twocheckout.connector.model.Principal;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.springframework.jdbc.core.JdbcTemplate;

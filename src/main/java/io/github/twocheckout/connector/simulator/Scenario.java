@@ -1,6 +1,6 @@
 package io.github.twocheckout.connector.simulator;
 
-import io.github.twocheckout.connector.storage.ConnectorConfigLoader;
+import io.github.twocheckout.connector.config.ConnectorConfigLoader;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;

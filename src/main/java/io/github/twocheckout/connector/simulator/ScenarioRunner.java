@@ -435,7 +435,7 @@ public final class ScenarioRunner {
 
     private static String text(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        return v == null ? null : io.github.twocheckout.connector.storage.ConnectorConfigLoader.expand(String.valueOf(v));
+        return v == null ? null : io.github.twocheckout.connector.config.ConnectorConfigLoader.expand(String.valueOf(v));
     }
 
     private static Integer number(Map<String, Object> m, String key) {

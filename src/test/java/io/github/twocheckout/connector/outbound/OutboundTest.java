@@ -121,6 +121,9 @@ class OutboundTest extends ConnectorTestBase {
         Map<?, ?>[] listed = connector.api().queryParam("order", order).get("/api/idn").then().statusCode(200).extract().as(Map[].class);
         assertThat(listed).hasSize(1);
         assertThat(listed[0].get("status")).isEqualTo("CONFIRMED");
+        // Paged like every list: the total in X-Total-Count, a page past it empty.
+        assertThat(connector.api().queryParam("order", order).queryParam("offset", 1).get("/api/idn").then().statusCode(200)
+                .header("X-Total-Count", "1").extract().as(Map[].class)).isEmpty();
     }
 
     @Test
@@ -220,6 +223,13 @@ class OutboundTest extends ConnectorTestBase {
                     .jsonPath().getList("status")).containsOnly("SENT");
             assertThat(connector.api().queryParam("destination", files).get("/api/events").then().statusCode(200).extract()
                     .jsonPath().getList("status")).hasSize(3).containsOnly("SENT");
+            // A page at a time, oldest first on request, the total in X-Total-Count.
+            assertThat(connector.api().queryParam("destination", files).queryParam("sort", "id").queryParam("limit", 2)
+                    .get("/api/events").then().statusCode(200).header("X-Total-Count", "3").extract()
+                    .jsonPath().getList("event_type")).containsExactly("license.issued", "license.revoked");
+            assertThat(connector.api().queryParam("destination", files).queryParam("sort", "id").queryParam("limit", 2)
+                    .queryParam("offset", 2).get("/api/events").then().statusCode(200).header("X-Total-Count", "3").extract()
+                    .jsonPath().getList("event_type")).containsExactly("license.reinstated");
         }
     }
 

@@ -339,6 +339,9 @@ class PanelBrowserTest extends ConnectorTestBase {
             });
             open("#/deliveries?status=SENT"); // another address than the page's own: the page is read again
             waitForText("[data-test=events]", "license.issued");
+            // Both lists page like the others: the count, and the confirmations' own page keys in the address.
+            assertThat(find("[data-test=events-count]").getText()).contains("in all");
+            assertThat(find("[data-test=idn-count]").getText()).contains("in all");
             shot("14-deliveries");
             open("#/license/" + connector.licenses(ipn.refno()).get(0).get("id"));
             waitForText("[data-test=license-deliveries]", "license.issued");

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.storage;
+package io.github.twocheckout.connector.config;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 import io.github.twocheckout.connector.licensing.CodePool;
-import io.github.twocheckout.connector.licensing.LicenseCodeGenerator;
+import io.github.twocheckout.connector.model.CodeFormat;
 
 /**
  * Upserts vendors, connectors and product mappings from the connector configuration file
@@ -189,8 +189,8 @@ public class ConnectorConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + " codes: " + e.getMessage(), e);
         }
-        LicenseCodeGenerator.Format d = LicenseCodeGenerator.Format.DEFAULT;
-        LicenseCodeGenerator.Format format = new LicenseCodeGenerator.Format(intValue(c, "length", d.length()),
+        CodeFormat d = CodeFormat.DEFAULT;
+        CodeFormat format = new CodeFormat(intValue(c, "length", d.length()),
                 intValue(c, "group", d.groupSize()), string(c, "alphabet", d.alphabet()));
         try {
             format.check();

@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.panel;
+package io.github.twocheckout.connector.storage;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public record ListPage(int offset, int limit, String orderBy) {
 
-    static final int DEFAULT_LIMIT = 100;
+    public static final int DEFAULT_LIMIT = 100;
     static final int EXACT_UP_TO = 10_000;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     static final int MAX_LIMIT = 1000;

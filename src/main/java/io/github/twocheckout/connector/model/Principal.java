@@ -1,4 +1,4 @@
-package io.github.twocheckout.connector.panel;
+package io.github.twocheckout.connector.model;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -46,5 +46,20 @@ public record Principal(Long userId, String username, String role, String sessio
 
     public boolean viaSession() {
         return sessionIdHash != null;
+    }
+
+    /** Adds this caller's scope to a list's WHERE clause: nothing for every vendor, else the vendor column among theirs. */
+    public void restrict(StringBuilder where, List<Object> args, String vendorColumn) {
+        if (allVendors()) {
+            return;
+        }
+        // One vendor (the usual case) as an equality, which an index on (vendor, ...) serves in its order.
+        if (vendorIds.size() == 1) {
+            where.append(" AND ").append(vendorColumn).append(" = ?");
+            args.add(vendorIds.get(0));
+        } else {
+            where.append(" AND ").append(vendorColumn).append(" = ANY(?::bigint[])");
+            args.add(vendorArray());
+        }
     }
 }
