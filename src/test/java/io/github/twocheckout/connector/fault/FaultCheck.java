@@ -65,9 +65,8 @@ public final class FaultCheck implements Consumer<CallResult> {
             }
         }
         String[] hashes = acked.keySet().toArray(String[]::new);
-        // The unfinished calls as of the poll that ended the wait: measured again afterwards, a follow-up
-        // that the recovery timer released from PARKED in between (its order was licensed meanwhile) read
-        // as unfinished although the connector was done with it a moment before.
+        // The unfinished calls as of the poll that ended the wait (what a later read would call unfinished
+        // is what the connector took up again after it, not what it left undone).
         java.util.concurrent.atomic.AtomicReference<List<String>> openAtEnd = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             // Measured once the connector is done with everything of this scenario, not only with what was
@@ -175,10 +174,19 @@ public final class FaultCheck implements Consumer<CallResult> {
                 duplicateLicenses, doubleRenewals, open.size() + missingLicenses, problems);
     }
 
-    /** Acknowledged bodies without a stored, finished row. */
+    /**
+     * Acknowledged bodies without a stored, finished row. A parked row is finished only while nothing can
+     * release it: once its order or subscription has a license, the connector applies it (in the same
+     * commit as the license, or by the recovery timer when the park committed after that), and until
+     * then the licenses' counts would be read half-way.
+     */
     private static List<String> unfinished(JdbcTemplate jdbc, String[] hashes) {
         Set<String> done = new HashSet<>(jdbc.queryForList("""
-                SELECT md5(raw_body) FROM notification WHERE md5(raw_body) = ANY (?) AND status IN ('PROCESSED', 'IGNORED', 'PARKED')""",
+                SELECT md5(raw_body) FROM notification n WHERE md5(raw_body) = ANY (?)
+                  AND (status IN ('PROCESSED', 'IGNORED')
+                       OR status = 'PARKED' AND NOT EXISTS (
+                           SELECT 1 FROM license l WHERE l.vendor_id = n.vendor_id
+                             AND (l.order_ref = n.order_ref OR l.subscription_ref = ANY (n.subscription_refs))))""",
                 String.class, (Object) hashes));
         List<String> open = new ArrayList<>();
         for (String h : hashes) {
