@@ -656,8 +656,8 @@ public final class Benchmark {
         }
         double[] result = null;
         // Warmed three times as long as the other channels: its code (JSON, Ed25519 signatures, documents)
-        // is its own, and on two saturated cores the JIT compiler took 30-40 s of validations to reach the
-        // steady pace (wrk, 10 s rounds after a start: 1,044, 2,048, 3,059, 3,888, 3,883/s; 2026-12-07).
+        // is its own, and on two saturated cores the JIT compiler needs 30-40 s of validations to reach the
+        // steady pace (docs/benchmarks.md).
         for (Duration length : List.of(warmup.multipliedBy(3), phase)) {
             org.HdrHistogram.ConcurrentHistogram latency = new org.HdrHistogram.ConcurrentHistogram(3);
             java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
