@@ -19,6 +19,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import static io.github.twocheckout.connector.storage.SqlArg.text;
+
 /**
  * The license table and its audit trail. Licenses are keyed by (vendor, order, product mapping,
  * unit), so issuing is idempotent under retries, replays and concurrent deliveries from several
@@ -121,8 +123,8 @@ public class LicenseLedger {
                 OrderFacts.Insert fact = !factCarried && facts != null ? facts.saleInsert(line, product, notification) : null;
                 factCarried |= fact != null;
                 Object[] license = {code, notification.getVendorId(), product.connectorId(), product.mappingId(), product.mappingId(),
-                        line.getOrderRef(), unitNo, product.perUnit() ? 1 : line.getQuantity(), line.getSubscriptionRef(),
-                        line.getCustomerName(), line.getCustomerEmail(), product.subscription(), test, Timestamp.from(now), unitExpires,
+                        line.getOrderRef(), unitNo, product.perUnit() ? 1 : line.getQuantity(), text(line.getSubscriptionRef()),
+                        text(line.getCustomerName()), text(line.getCustomerEmail()), product.subscription(), test, Timestamp.from(now), unitExpires,
                         // updated_at's default is the transaction's start, which can come before now (a lot's transaction)
                         Timestamp.from(now)};
                 Object[] event = {notification.getId(),
@@ -162,8 +164,9 @@ public class LicenseLedger {
                         notification.getVendorId(), line.getOrderRef(), product.mappingId(), notification.getChannel(),
                         line.isLifetime() || line.getExpiresAt() == null ? null : Timestamp.from(line.getExpiresAt()), term);
             }
-            if (line.getSubscriptionRef() != null) {
+            if (line.getSubscriptionRef() != null && created[0] < units) {
                 // Issued first by a channel that does not know the subscription (INS, key generator): now we do.
+                // (Licenses this run created carry it already.)
                 jdbc.update("""
                         UPDATE license SET subscription_ref = ?, updated_at = now()
                         WHERE vendor_id = ? AND order_ref = ? AND original_mapping_id = ? AND subscription_ref IS NULL""",

@@ -12,6 +12,10 @@ import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import static io.github.twocheckout.connector.storage.SqlArg.bigint;
+import static io.github.twocheckout.connector.storage.SqlArg.numeric;
+import static io.github.twocheckout.connector.storage.SqlArg.text;
+
 /**
  * Records the commercial facts of order lines (table order_fact) next to their licenses. The ledgers
  * call it inside the transaction of the license change, so a line's licenses and its facts commit
@@ -141,11 +145,12 @@ public class OrderFacts {
                         COALESCE(?, (SELECT received_at FROM notification WHERE id = ?), now()))
                 ON CONFLICT (vendor_id, fact_key) DO NOTHING""", new Object[] {
                 n.getVendorId(), connectorId, mappingId, n.getId(), n.getChannel(), kind, lineKey,
-                factKey, original == null ? null : original.get("id"), line.getOrderRef(), s.externalRef(), s.invoiceRef(),
-                line.getSubscriptionRef(), s.lineNo(), line.getProductId(), line.getProductCode(),
-                line.getProductName() != null ? line.getProductName() : mappingName, sign * line.getQuantity(),
-                s.unitPrice() == null ? null : s.unitPrice().abs(), signed(list, sign), listCurrency, s.discount(),
-                signed(vat, sign), signed(paid, sign), currency, signed(usd, sign), s.paymentMethod(), s.country(),
+                factKey, bigint(original == null ? null : (Number) original.get("id")), line.getOrderRef(), text(s.externalRef()),
+                text(s.invoiceRef()), text(line.getSubscriptionRef()), s.lineNo(), text(line.getProductId()), text(line.getProductCode()),
+                text(line.getProductName() != null ? line.getProductName() : mappingName), sign * line.getQuantity(),
+                numeric(s.unitPrice() == null ? null : s.unitPrice().abs()), numeric(signed(list, sign)), text(listCurrency),
+                numeric(s.discount()), numeric(signed(vat, sign)), numeric(signed(paid, sign)), text(currency),
+                numeric(signed(usd, sign)), text(s.paymentMethod()), text(s.country()),
                 line.isTest() || testingMode, s.occurredAt() == null ? null : Timestamp.from(s.occurredAt()), n.getId()});
     }
 

@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import static io.github.twocheckout.connector.storage.SqlArg.text;
+
 /**
  * The notification table as inbox, queue, log and dead-letter store. Every state change of a
  * notification goes through here. Processing claims rows inside the transaction that changes their
@@ -164,8 +166,9 @@ public class NotificationStore {
                         now() + make_interval(secs => ?))
                 RETURNING id, channel, vendor_id, message_type, order_ref, raw_body, attempts""",
                 STORED,
-                n.channel(), n.vendorId(), n.messageId(), n.messageType(), n.orderRef(), n.invoiceId(), n.eventKey(),
-                refs(n.subscriptionRefs()), n.rawBody(), n.contentType(), n.remoteAddress(), n.verification(), leaseSeconds);
+                n.channel(), n.vendorId(), text(n.messageId()), text(n.messageType()), text(n.orderRef()), text(n.invoiceId()),
+                text(n.eventKey()), text(refs(n.subscriptionRefs())), n.rawBody(), text(n.contentType()), text(n.remoteAddress()),
+                text(n.verification()), leaseSeconds);
     }
 
     /**

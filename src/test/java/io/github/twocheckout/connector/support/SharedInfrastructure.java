@@ -30,6 +30,8 @@ public final class SharedInfrastructure {
                 postgres = EmbeddedPostgres.builder()
                         .setServerConfig("fsync", "on")
                         .setServerConfig("synchronous_commit", "on")
+                        // StatementReuseTest reads what the connector's statements cost PostgreSQL.
+                        .setServerConfig("shared_preload_libraries", "pg_stat_statements")
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
