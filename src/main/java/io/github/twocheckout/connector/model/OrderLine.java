@@ -115,6 +115,18 @@ public final class OrderLine {
         return productCode;
     }
 
+    /**
+     * What looks the line's product up in this vendor's configuration, by name (vendorId, productCode,
+     * productId): the parameters of sql/product-mapping.sql (routes/enrich.camel.yaml).
+     */
+    public Map<String, Object> productKey(long vendorId) {
+        Map<String, Object> key = new HashMap<>(4);
+        key.put("vendorId", vendorId);
+        key.put("productCode", productCode);
+        key.put("productId", productId);
+        return key;
+    }
+
     /** How the line names its product, for people: the code when sent, else the 2Checkout id. */
     public String getProductRef() {
         return productCode != null ? productCode : productId;
