@@ -23,6 +23,12 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
      */
     public static final String EMBEDDED_MAJOR = "14";
     /**
+     * How long PostgreSQL may take to accept connections. After a crash it first replays its write-ahead
+     * log, which can take minutes; with the library's 10 s the start failed, and the next start stopped
+     * the recovering server as an orphan and began the recovery again, so the connector never came back.
+     */
+    static final java.time.Duration START_WAIT = java.time.Duration.ofMinutes(15);
+    /**
      * Embedded servers whose bean was closed while Camel was still starting: camel-yaml-dsl builds the
      * beans once to pre-parse the routes, and builds them again, closing the first ones, unless
      * beans.camel.yaml is the first file loaded (ConnectorMain sees to it; `camel run` keeps its own
@@ -98,6 +104,7 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
                 .setServerConfig("full_page_writes", "on")
+                .setPGStartupWait(START_WAIT)
                 .start();
     }
 
@@ -230,7 +237,8 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
 
     /**
      * The server already running (or starting) on this data directory, if any; null when there is none or
-     * it failed to start (the caller starts one itself) or runs on another port than the one asked for.
+     * it runs on another port than the one asked for (the caller starts one itself). A start that failed
+     * fails the caller with its reason.
      */
     private static EmbeddedPostgres takeHandedOver(Path dir, int port) {
         java.util.concurrent.CompletableFuture<EmbeddedPostgres> server;
@@ -240,14 +248,24 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
         if (server == null) {
             return null;
         }
+        EmbeddedPostgres pg;
         try {
-            EmbeddedPostgres pg = server.get(120, java.util.concurrent.TimeUnit.SECONDS);
-            if (port == 0 || pg.getPort() == port) {
-                return pg;
-            }
-            pg.close();
+            pg = server.get(START_WAIT.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // Its reason stands: a second start in this process could only fail on the folder's lock, which the
+            // failed start still holds.
+            throw new IllegalStateException("The embedded PostgreSQL on " + dir + " did not start: " + e.getCause().getMessage(),
+                    e.getCause());
         } catch (Exception e) {
-            LOG.warn("The early start of the embedded PostgreSQL failed ({}); starting it again", e.getMessage());
+            throw new IllegalStateException("The embedded PostgreSQL on " + dir + " did not start: " + e, e);
+        }
+        if (port == 0 || pg.getPort() == port) {
+            return pg;
+        }
+        try {
+            pg.close();
+        } catch (java.io.IOException e) {
+            LOG.warn("Could not stop the embedded PostgreSQL started early on port {}: {}", pg.getPort(), e.getMessage());
         }
         return null;
     }

@@ -36,6 +36,21 @@ class EmbeddedVersionTest extends ConnectorTestBase {
     }
 
     @Test
+    void aFailedEarlyStartFailsTheDatabaseWithItsReason(@TempDir Path dataDir) throws Exception {
+        Path dir = Files.createDirectories(dataDir.resolve("postgres"));
+        Files.writeString(dir.resolve("PG_VERSION"), "9.6\n");
+        EmbeddedDatabase.startEarly(dataDir.toString(), 0);
+        EmbeddedDatabase database = new EmbeddedDatabase();
+        database.setDataDir(dataDir.toString());
+
+        assertThatThrownBy(database::start)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("did not start")
+                .hasMessageContaining("created by PostgreSQL 9.6");
+        assertThat(Files.readString(dir.resolve("PG_VERSION"))).isEqualTo("9.6\n");
+    }
+
+    @Test
     void aNewOrCurrentDataDirectoryPasses(@TempDir Path dir) throws Exception {
         EmbeddedDatabase.requireEmbeddedVersion(dir);
         Files.writeString(dir.resolve("PG_VERSION"), EmbeddedDatabase.EMBEDDED_MAJOR + "\n");
