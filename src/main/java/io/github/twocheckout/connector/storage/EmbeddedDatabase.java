@@ -256,8 +256,11 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
             // failed start still holds.
             throw new IllegalStateException("The embedded PostgreSQL on " + dir + " did not start: " + e.getCause().getMessage(),
                     e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException("The embedded PostgreSQL on " + dir + " did not start: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while the embedded PostgreSQL on " + dir + " was starting", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("The embedded PostgreSQL on " + dir + " did not start within " + START_WAIT, e);
         }
         if (port == 0 || pg.getPort() == port) {
             return pg;

@@ -25,10 +25,6 @@ public final class SqlArg {
         return new SqlParameterValue(Types.BIGINT, value == null ? null : value.longValue());
     }
 
-    public static SqlParameterValue integer(Integer value) {
-        return new SqlParameterValue(Types.INTEGER, value);
-    }
-
     public static SqlParameterValue numeric(BigDecimal value) {
         return new SqlParameterValue(Types.NUMERIC, value);
     }
