@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
  * The statements run for every order keep one prepared statement in PostgreSQL, whichever of their
  * arguments are null (SqlArg): orders with and without a subscription, a customer name or prices come
  * mixed, and a statement whose parameter types change from one call to the next is parsed and planned
- * again each time (it cost the key generator a fifth of PostgreSQL's CPU). pg_stat_statements keeps one
- * entry per statement and parameter types: one text, one entry.
+ * again each time. pg_stat_statements keeps one entry per statement and parameter types: one text, one
+ * entry.
  */
 class StatementReuseTest extends ConnectorTestBase {
 
