@@ -25,8 +25,17 @@ public class MailTemplateFields {
     /** The readable properties of each email class (VendorMail, AlertMail), found once. */
     private final Map<Class<?>, List<Property>> properties = new ConcurrentHashMap<>();
 
-    /** Sets variable "mail.&lt;property&gt;" for every readable property of variable "mail". */
+    /**
+     * Sets variable "mail.&lt;property&gt;" for every readable property of variable "mail", after removing
+     * those of an email composed before on the same exchange (a field that email had and this one has not
+     * would otherwise show the earlier value).
+     */
     public void expose(Exchange exchange) throws ReflectiveOperationException {
+        for (String name : List.copyOf(exchange.getVariables().keySet())) {
+            if (name.startsWith(MAIL + ".")) {
+                exchange.removeVariable(name);
+            }
+        }
         Object mail = exchange.getVariable(MAIL);
         if (mail == null) {
             return;

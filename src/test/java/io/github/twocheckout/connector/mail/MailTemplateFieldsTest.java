@@ -56,11 +56,32 @@ class MailTemplateFieldsTest {
     }
 
     @Test
+    void theFieldsOfAnEarlierEmailOnTheSameExchangeAreRemoved() throws Exception {
+        try (CamelContext camel = new DefaultCamelContext()) {
+            Exchange exchange = new DefaultExchange(camel);
+            exchange.setVariable("mail", new VendorMail(List.of("vendor@example.com"), "ACME", "acme-main", 1L, "INS",
+                    "ORDER_CREATED", "S-1", List.of(), null, false));
+            MailTemplateFields fields = new MailTemplateFields();
+            fields.expose(exchange);
+            exchange.setVariable("mail", new SummaryMail());
+            fields.expose(exchange);
+            assertThat(exchange.getVariables().keySet()).containsExactlyInAnyOrder("mail", "mail.summary");
+        }
+    }
+
+    @Test
     void withoutAnEmailNothingIsSet() throws Exception {
         try (CamelContext camel = new DefaultCamelContext()) {
             Exchange exchange = new DefaultExchange(camel);
             new MailTemplateFields().expose(exchange);
             assertThat(exchange.getVariables()).isEmpty();
+        }
+    }
+
+    /** An email with one field only. */
+    public static final class SummaryMail {
+        public String getSummary() {
+            return "one line";
         }
     }
 }
