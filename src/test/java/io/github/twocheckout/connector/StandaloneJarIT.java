@@ -3,6 +3,7 @@ package io.github.twocheckout.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.github.twocheckout.connector.support.ClassHookAgent;
 import io.github.twocheckout.connector.support.InsPost;
 import io.github.twocheckout.connector.support.LaunchedConnector;
 import io.github.twocheckout.connector.support.SharedInfrastructure;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -136,6 +138,60 @@ class StandaloneJarIT {
         assertThat(script.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(script.exitValue()).as(version).isZero();
         assertThat(version).startsWith("2Checkout license connector 0.");
+    }
+
+    /**
+     * The README's start, scripts/connector.sh: its first run writes a class-data-sharing archive beside the JAR
+     * when it stops, and the next run maps it (-Xshare:on fails the start if it cannot). With a Java agent set
+     * from the start it runs without the archive: JDK 17 crashes loading an archived class while an agent's
+     * class-file hook is set.
+     */
+    @Test
+    void theReadmeStartWritesAClassDataSharingArchiveAtItsFirstStopAndMapsItFromTheNext() throws Exception {
+        Path home = WORK.resolve("launcher");
+        LaunchedConnector.deleteRecursively(home);
+        Files.createDirectories(home.resolve("scripts"));
+        Files.createDirectories(home.resolve("target"));
+        Files.copy(Path.of("scripts", "connector.sh"), home.resolve("scripts/connector.sh"));
+        Files.createLink(home.resolve("target/twocheckout-license-connector.jar"), JAR);
+        Path archive = home.resolve("target/twocheckout-license-connector.jsa");
+        Path agent = ClassHookAgent.writeJar(home.resolve("agent/class-hook-agent.jar"));
+
+        try (LaunchedConnector first = startScript(home, "first", "")) {
+            assertThat(archive).doesNotExist();
+        }
+        assertThat(archive).exists();
+        try (Stream<Path> files = Files.list(home.resolve("target"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(f -> f.endsWith(".part"));
+        }
+
+        try (LaunchedConnector second = startScript(home, "second", "-Xshare:on")) {
+            assertThat(ProcessHandle.of(second.pid()).orElseThrow().info().arguments().orElseThrow())
+                    .contains("-XX:SharedArchiveFile=" + home.resolve("scripts/../target/twocheckout-license-connector.jsa"));
+        }
+        try (LaunchedConnector withAgent = startScript(home, "agent", "-javaagent:" + agent)) {
+            assertThat(ProcessHandle.of(withAgent.pid()).orElseThrow().info().arguments().orElseThrow())
+                    .noneMatch(a -> a.contains("SharedArchiveFile"));
+        }
+    }
+
+    /** scripts/connector.sh of {@code home}, started there, healthy; JVM options through JAVA_TOOL_OPTIONS. */
+    private static LaunchedConnector startScript(Path home, String name, String jvmOptions) throws Exception {
+        int port = SharedInfrastructure.freePort();
+        int managementPort = SharedInfrastructure.freePort();
+        ProcessBuilder pb = new ProcessBuilder("sh", home.resolve("scripts/connector.sh").toString()).directory(home.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("CONNECTOR_") || k.startsWith("CAMEL_") || k.startsWith("JAVA_") || k.startsWith("JDK_"));
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Dcamel.server.host=127.0.0.1 -Dcamel.server.port=" + port
+                + " -Dcamel.management.host=127.0.0.1 -Dcamel.management.port=" + managementPort + " -Dconnector.data-dir="
+                + home.resolve("data") + " " + jvmOptions);
+        LaunchedConnector connector = LaunchedConnector.start(pb, home.resolve(name + ".log"), home.resolve("data"));
+        try {
+            connector.awaitHealthy("http://127.0.0.1:" + managementPort + "/observe/health", Duration.ofSeconds(120));
+        } catch (AssertionError | Exception e) {
+            connector.close();
+            throw e;
+        }
+        return connector;
     }
 
     private static ProcessBuilder jar(Path folder, int port, int managementPort) {
