@@ -4,7 +4,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.flywaydb.core.Flyway;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -111,9 +110,8 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
     /**
      * Starts the embedded server for {@code dataDir} on a background thread while Camel is still loading
      * (ConnectorMain calls this first thing): PostgreSQL's start-up then overlaps with the JVM's, and the
-     * bean takes the running server over. The schema migrations run there too, so that Flyway's start-up
-     * is off the critical path as well (the bean's own migrate finds nothing left to do). A server the
-     * bean never asks for (other settings after all) stops with the JVM.
+     * bean takes the running server over. The schema migrations are the schemaMigration bean's alone: run
+     * here as well, they did not make the connector ready any sooner. A server the bean never asks for (other settings after all) stops with the JVM.
      */
     public static void startEarly(String dataDir, int port) {
         Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");
@@ -128,13 +126,6 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
         Thread starter = new Thread(() -> {
             try {
                 EmbeddedPostgres pg = startEmbedded(dir, port);
-                try {
-                    Flyway.configure(EmbeddedDatabase.class.getClassLoader()).dataSource(pg.getPostgresDatabase())
-                            .locations("classpath:db/migration").load().migrate();
-                } catch (RuntimeException e) {
-                    // The bean's own migrate runs again and reports it where start-up failures are reported.
-                    LOG.debug("Early schema migration failed: {}", e.getMessage());
-                }
                 server.complete(pg);
             } catch (Throwable e) {
                 server.completeExceptionally(e);
