@@ -111,7 +111,8 @@ public class EmbeddedDatabase implements AutoCloseable, org.apache.camel.CamelCo
      * Starts the embedded server for {@code dataDir} on a background thread while Camel is still loading
      * (ConnectorMain calls this first thing): PostgreSQL's start-up then overlaps with the JVM's, and the
      * bean takes the running server over. The schema migrations are the schemaMigration bean's alone: run
-     * here as well, they did not make the connector ready any sooner. A server the bean never asks for (other settings after all) stops with the JVM.
+     * here as well, they did not make the connector ready any sooner. A server the bean never asks for
+     * (other settings after all) stops with the JVM.
      */
     public static void startEarly(String dataDir, int port) {
         Path dir = Path.of(dataDir).toAbsolutePath().resolve("postgres");

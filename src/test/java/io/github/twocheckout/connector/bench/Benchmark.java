@@ -437,7 +437,8 @@ public final class Benchmark {
     }
 
     /**
-     * Starts the JAR on its own embedded PostgreSQL four times: the first initialises the database, the
+     * Starts the JAR on its own embedded PostgreSQL four times: the first initialises the database (and, unless
+     * the environment turns it off, writes the launcher's class-data-sharing archive when it stops), the
      * median of the other three is the figure (single starts on this shared machine vary by half a second).
      */
     private double readyTime(Path work, Map<String, String> environment) throws Exception {
@@ -481,9 +482,8 @@ public final class Benchmark {
         pb.environment().putAll(environment);
         if (!System.getProperty("bench.jfr", "").isBlank()) {
             // -Dbench.jfr=FILE: a flight recording of the connector (profile settings), for finding hot spots.
-            // Not with a class-data-sharing archive: JDK 17 can crash with both (class file load hook).
+            // scripts/connector.sh sees it and runs without the class-data-sharing archive (JDK 17 crashes with both).
             cmd.add("-XX:StartFlightRecording=filename=" + Path.of(System.getProperty("bench.jfr")).toAbsolutePath() + ",settings=profile");
-            pb.environment().put("CONNECTOR_CDS", "off");
         }
         pb.environment().put("JAVA_TOOL_OPTIONS", String.join(" ", cmd));
         return pb.start();
