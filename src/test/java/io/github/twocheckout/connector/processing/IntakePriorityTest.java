@@ -31,7 +31,7 @@ class IntakePriorityTest {
                 "processing.yield-max-ms", "600000"))) {
             IntakePriority priority = priority(c);
             try (HeldCall held = holdACallWithAnOrderQueued(c, priority)) {
-                c.context().getRouteController().startRoute("notification-process");
+                c.startProcessing();
                 await().atMost(PATIENCE).until(() -> priority.waitingWorkers() >= 1);
                 // The worker waits before its lot: the queued order not claimed, no attempt made.
                 assertThat(c.notifications(held.queued().saleId())).singleElement()
@@ -51,7 +51,7 @@ class IntakePriorityTest {
                 "processing.yield-max-ms", "300"))) {
             IntakePriority priority = priority(c);
             try (HeldCall held = holdACallWithAnOrderQueued(c, priority)) {
-                c.context().getRouteController().startRoute("notification-process");
+                c.startProcessing();
                 // Intake never lets up here (the call stays in flight), and the order is processed anyway.
                 await().atMost(PATIENCE).untilAsserted(() -> assertThat(c.licenses(held.queued().saleId())).hasSize(1));
                 assertThat(held.repeat()).isNotDone();
@@ -128,7 +128,7 @@ class IntakePriorityTest {
 
     private static HeldCall holdACallWithAnOrderQueued(RunningConnector c, IntakePriority priority) throws Exception {
         InsPost original = licensedOrder(c);
-        c.context().getRouteController().stopRoute("notification-process");
+        c.stopProcessing();
         InsPost queued = post(c, InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro"));
         Connection lock = lockRow(c, original);
         CompletableFuture<Integer> repeat = CompletableFuture.supplyAsync(() -> statusOf(c, original));

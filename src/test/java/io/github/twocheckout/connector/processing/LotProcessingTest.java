@@ -24,7 +24,7 @@ class LotProcessingTest {
     void aBacklogIsProcessedInLotsAndEachNotificationEndsAsItWouldAlone() throws Exception {
         // One worker, so that it finds the whole backlog waiting and takes it in lots.
         try (RunningConnector c = RunningConnector.start(Map.of("processing.workers", "1", "processing.lot-size", "16"))) {
-            c.context().getRouteController().stopRoute("notification-process");
+            c.stopProcessing();
 
             // First in the queue: the refund of an order that comes later in the same lot.
             InsPost refunded = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
@@ -38,7 +38,7 @@ class LotProcessingTest {
                 post(c, order);
             }
 
-            c.context().getRouteController().startRoute("notification-process");
+            c.startProcessing();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 for (InsPost order : orders) {
                     assertThat(c.notifications(order.saleId())).as(order.saleId()).allSatisfy(n -> assertThat(n.get("status")).isEqualTo("PROCESSED"));
@@ -70,7 +70,7 @@ class LotProcessingTest {
     @Test
     void aNotificationThatFailsInALotIsDeadLetteredAloneAndTheRestOfTheLotIsProcessed() throws Exception {
         try (RunningConnector c = RunningConnector.start(Map.of("processing.workers", "1", "processing.lot-size", "16"))) {
-            c.context().getRouteController().stopRoute("notification-process");
+            c.stopProcessing();
             List<InsPost> orders = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
                 orders.add(InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro"));
@@ -86,7 +86,7 @@ class LotProcessingTest {
                 for (InsPost order : orders) {
                     post(c, order);
                 }
-                c.context().getRouteController().startRoute("notification-process");
+                c.startProcessing();
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     for (InsPost order : orders) {
                         assertThat(c.notifications(order.saleId()).get(0).get("status")).as(order.saleId())

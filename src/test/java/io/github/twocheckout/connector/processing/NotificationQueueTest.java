@@ -24,7 +24,7 @@ class NotificationQueueTest {
     @Test
     void whatWaitsInMemoryIsAnEmptyWakeUpAndTheRowIsTheWork() throws Exception {
         try (RunningConnector c = RunningConnector.start()) {
-            c.context().getRouteController().stopRoute("notification-process");
+            c.stopProcessing();
             InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
             post(c, post);
             assertThat(c.notifications(post.saleId())).singleElement().satisfies(row -> assertThat(row.get("status")).isEqualTo("RECEIVED"));
@@ -38,7 +38,7 @@ class NotificationQueueTest {
                 assertThat(signal.getMessage().getHeaders()).isEmpty();
             }
 
-            c.context().getRouteController().startRoute("notification-process");
+            c.startProcessing();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(c.licenses(post.saleId())).hasSize(1));
             Map<String, Object> row = c.notifications(post.saleId()).get(0);
             assertThat(row.get("status")).isEqualTo("PROCESSED");
@@ -49,8 +49,7 @@ class NotificationQueueTest {
     @Test
     void aBacklogFarLargerThanTheWakeUpsIsWorkedOffFromTheTable() throws Exception {
         try (RunningConnector c = RunningConnector.start(Map.of("processing.workers", "2", "processing.lot-size", "4"))) {
-            c.context().getRouteController().stopRoute("notification-process");
-            c.context().getRouteController().stopRoute("notification-recovery");
+            c.stopProcessing();
             List<InsPost> posts = new ArrayList<>();
             for (int i = 0; i < 30; i++) {
                 InsPost post = InsPost.acme("ORDER_CREATED").item("ACME-PRO", "ACME Pro");
@@ -60,6 +59,7 @@ class NotificationQueueTest {
             // Two places for wake-ups, thirty rows.
             assertThat(c.context().getEndpoint("seda:notification-wake", SedaEndpoint.class).getCurrentQueueSize()).isLessThanOrEqualTo(2);
 
+            // The workers alone, without the recovery poller's wake-ups.
             c.context().getRouteController().startRoute("notification-process");
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 for (InsPost post : posts) {

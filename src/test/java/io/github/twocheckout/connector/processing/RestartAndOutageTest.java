@@ -43,8 +43,7 @@ class RestartAndOutageTest {
 
             // Stop the workers and the recovery poller: the next call is stored and acknowledged, not processed,
             // as if the process died right after the acknowledgement.
-            c.context().getRouteController().stopRoute("notification-recovery");
-            c.context().getRouteController().stopRoute("notification-process");
+            c.stopProcessing();
             post(c, unfinished, 200);
             assertThat(c.notifications(unfinished.saleId())).hasSize(1)
                     .allSatisfy(n -> assertThat(n.get("status")).isEqualTo("RECEIVED"));

@@ -54,7 +54,7 @@ class ClaimLotTest extends ConnectorTestBase {
     @Test
     void twoClaimsAtOnceTakeDifferentRows() throws Exception {
         // The connector's own workers would take the committed rows first.
-        connector.context().getRouteController().stopRoute("notification-process");
+        connector.stopProcessing();
         List<Long> waiting = new ArrayList<>();
         try (Connection setup = connector.dataSource().getConnection(); Statement s = setup.createStatement()) {
             for (int i = 0; i < 6; i++) {
@@ -76,7 +76,7 @@ class ClaimLotTest extends ConnectorTestBase {
                 s.execute("DELETE FROM notification WHERE id IN (" + String.join(",", waiting.stream().map(String::valueOf).toList()) + ")");
             }
         } finally {
-            connector.context().getRouteController().startRoute("notification-process");
+            connector.startProcessing();
         }
     }
 

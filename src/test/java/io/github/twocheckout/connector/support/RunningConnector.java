@@ -103,6 +103,22 @@ public final class RunningConnector implements AutoCloseable {
                 .contentType("application/json");
     }
 
+    /**
+     * Stops the processing workers, and first the recovery poller: its wake-ups, every 500 ms in the
+     * test profile, would keep a worker from ever finding the queue empty, and the stop would wait
+     * for Camel's shutdown timeout. Calls are still stored and acknowledged.
+     */
+    public void stopProcessing() throws Exception {
+        context().getRouteController().stopRoute("notification-recovery");
+        context().getRouteController().stopRoute("notification-process");
+    }
+
+    /** Starts the workers and the recovery poller again. */
+    public void startProcessing() throws Exception {
+        context().getRouteController().startRoute("notification-process");
+        context().getRouteController().startRoute("notification-recovery");
+    }
+
     public List<Map<String, Object>> licenses(String orderRef) {
         return jdbc().queryForList("SELECT * FROM license WHERE order_ref = ? ORDER BY product_mapping_id, unit_no", orderRef);
     }
