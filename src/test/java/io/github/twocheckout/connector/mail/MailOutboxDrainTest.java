@@ -2,7 +2,14 @@ package io.github.twocheckout.connector.mail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import static org.awaitility.Awaitility.await;
+
 import io.github.twocheckout.connector.support.RunningConnector;
+import io.github.twocheckout.connector.support.SharedInfrastructure;
+import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.camel.ProducerTemplate;
@@ -43,6 +50,46 @@ class MailOutboxDrainTest {
             Integer marks = c.jdbc().queryForObject("SELECT count(DISTINCT sent_at) FROM mail_outbox WHERE dedup_key LIKE ?",
                     Integer.class, run + ":%");
             assertThat(marks).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aStopInTheMiddleOfABacklogLeavesTheRestForTheRestartAndSendsNoEmailTwice() throws Exception {
+        String run = "stop-" + UUID.randomUUID();
+        int backlog = 120;
+        RunningConnector first = RunningConnector.start();
+        for (int i = 0; i < backlog; i++) {
+            first.jdbc().update("""
+                    INSERT INTO mail_outbox (dedup_key, kind, mail_from, mail_to, subject, body)
+                    VALUES (?, 'vendor-success', 'connector@test', 'vendor@drain.test', ?, 'body')""",
+                    run + ":" + i, run + " " + i);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> received(run).size() >= 5);
+        first.close();
+        int beforeTheRestart = received(run).size();
+        // The stop did not wait for the backlog (each email over SMTP takes a while): the rest is still due.
+        assertThat(beforeTheRestart).isLessThan(backlog);
+
+        try (RunningConnector second = RunningConnector.start()) {
+            // What the first one had claimed and not sent goes once its claim's lease ends.
+            await().atMost(Duration.ofSeconds(60)).until(() -> received(run).size() >= backlog);
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.jdbc().queryForObject(
+                    "SELECT count(*) FROM mail_outbox WHERE dedup_key LIKE ? AND status = 'SENT'", Integer.class, run + ":%") == backlog);
+        }
+        List<String> subjects = received(run);
+        assertThat(subjects).hasSize(backlog).doesNotHaveDuplicates();
+    }
+
+    private static List<String> received(String run) {
+        return Arrays.stream(SharedInfrastructure.greenMail().getReceivedMessages()).map(MailOutboxDrainTest::subject)
+                .filter(subject -> subject != null && subject.startsWith(run + " ")).toList();
+    }
+
+    private static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (jakarta.mail.MessagingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
