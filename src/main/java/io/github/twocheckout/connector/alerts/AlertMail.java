@@ -43,9 +43,14 @@ public final class AlertMail implements Addressed {
         return String.valueOf(text).replaceAll("\\s+", " ");
     }
 
-    /** failure-share, silence, ins-gap or daily-digest (templates alert-KIND.txt and daily-digest.txt). */
+    /** failure-share, silence, ins-gap, pool-low, delivery-failed or daily-digest. */
     public String getKind() {
         return kind;
+    }
+
+    /** Its template in config/mail, without the .txt: alert-KIND, or daily-digest. */
+    public String getTemplate() {
+        return "daily-digest".equals(kind) ? kind : "alert-" + kind;
     }
 
     public String getDedupKey() {
