@@ -142,9 +142,9 @@ class StandaloneJarIT {
 
     /**
      * The README's start, scripts/connector.sh: its first run writes a class-data-sharing archive beside the JAR
-     * when it stops, and the next run maps it (-Xshare:on fails the start if it cannot). With a Java agent set
-     * from the start it runs without the archive: JDK 17 crashes loading an archived class while an agent's
-     * class-file hook is set.
+     * when it stops, and the next run maps it (-Xshare:on fails the start if it cannot); a JAR newer than the
+     * archive gets a new one. With a Java agent set from the start it runs without the archive: JDK 17 crashes
+     * loading an archived class while an agent's class-file hook is set.
      */
     @Test
     void theReadmeStartWritesAClassDataSharingArchiveAtItsFirstStopAndMapsItFromTheNext() throws Exception {
@@ -169,6 +169,17 @@ class StandaloneJarIT {
             assertThat(ProcessHandle.of(second.pid()).orElseThrow().info().arguments().orElseThrow())
                     .contains("-XX:SharedArchiveFile=" + home.resolve("scripts/../target/twocheckout-license-connector.jsa"));
         }
+        // A rebuilt JAR (here: an archive older than the JAR) is not mapped: that run writes a new one.
+        java.nio.file.attribute.FileTime built = Files.getLastModifiedTime(home.resolve("target/twocheckout-license-connector.jar"));
+        Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(built.toMillis() - 60_000));
+        try (LaunchedConnector rebuilt = startScript(home, "rebuilt", "")) {
+            List<String> java = ProcessHandle.of(rebuilt.pid()).orElseThrow().descendants()
+                    .map(p -> p.info().arguments().map(List::of).orElse(List.of())).filter(args -> args.contains("-jar"))
+                    .findFirst().orElseThrow();
+            assertThat(java).noneMatch(a -> a.contains("SharedArchiveFile")).anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
+        }
+        assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(built);
+
         try (LaunchedConnector withAgent = startScript(home, "agent", "-javaagent:" + agent)) {
             assertThat(ProcessHandle.of(withAgent.pid()).orElseThrow().info().arguments().orElseThrow())
                     .noneMatch(a -> a.contains("SharedArchiveFile"));
