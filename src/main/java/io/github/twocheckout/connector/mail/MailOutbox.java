@@ -113,10 +113,19 @@ public class MailOutbox {
 
     /**
      * Whether the outbox sender should claim (again): at the first round of a tick, and after a claim
-     * that came back full (variable outboxClaimed), since more may be due.
+     * that came back full (variable outboxClaimed), since more may be due; not once the connector is
+     * stopping.
      */
-    public boolean moreDue(@org.apache.camel.Variable("outboxClaimed") Integer claimed) {
-        return claimed == null || claimed >= batch;
+    public boolean moreDue(@org.apache.camel.Variable("outboxClaimed") Integer claimed, org.apache.camel.CamelContext context) {
+        return sending(context) && (claimed == null || claimed >= batch);
+    }
+
+    /**
+     * Whether to send now: not once the connector is stopping. (A bean method rather than the simple
+     * language's ${camelContext.isStopping()}, which made the routes' start 0.2-0.3 s longer.)
+     */
+    public boolean sending(org.apache.camel.CamelContext context) {
+        return !context.isStopping();
     }
 
     /** Sets the headers camel-mail and the .eml writer read, from scratch. */

@@ -78,9 +78,12 @@ public class EventOutbox extends Outbox {
         return jdbc.queryForList(CLAIM_DUE, leaseSeconds, batch);
     }
 
-    /** Another round while the last claim found something (variable eventsClaimed): a license's next event may be due now. */
-    public boolean moreDue(@Variable("eventsClaimed") Integer claimed) {
-        return claimed == null || claimed > 0;
+    /**
+     * Another round while the last claim found something (variable eventsClaimed): a license's next event
+     * may be due now. Not once the connector is stopping.
+     */
+    public boolean moreDue(@Variable("eventsClaimed") Integer claimed, org.apache.camel.CamelContext context) {
+        return !context.isStopping() && (claimed == null || claimed > 0);
     }
 
     /**
