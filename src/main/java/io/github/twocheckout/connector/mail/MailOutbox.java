@@ -120,10 +120,7 @@ public class MailOutbox {
         return sending(context) && (claimed == null || claimed >= batch);
     }
 
-    /**
-     * Whether to send now: not once the connector is stopping. (A bean method rather than the simple
-     * language's ${camelContext.isStopping()}, which made the routes' start 0.2-0.3 s longer.)
-     */
+    /** Whether to send now: not once the connector is stopping (as {@link io.github.twocheckout.connector.outbound.Outbox#sending}). */
     public boolean sending(org.apache.camel.CamelContext context) {
         return !context.isStopping();
     }

@@ -83,7 +83,7 @@ public class EventOutbox extends Outbox {
      * may be due now. Not once the connector is stopping.
      */
     public boolean moreDue(@Variable("eventsClaimed") Integer claimed, org.apache.camel.CamelContext context) {
-        return !context.isStopping() && (claimed == null || claimed > 0);
+        return sending(context) && (claimed == null || claimed > 0);
     }
 
     /**
