@@ -4,6 +4,7 @@
 # prints the table (also in target/benchmark.md). Options, as -D after the script:
 #   -Dbench.scale=quick                    a short run (8 s phases, 20 s end to end)
 #   -Dbench.db.url=jdbc:postgresql://...   another PostgreSQL (user postgres)
+#   -Dbench.wrk-ins-only=true              instead: the INS comparison with wrk alone, three pairs
 #   -Dbench.lists=true                     instead: the panel's lists with a million licenses (ListBenchmark)
 set -e
 cd "$(dirname "$0")/.."

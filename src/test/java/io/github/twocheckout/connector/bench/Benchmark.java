@@ -88,6 +88,10 @@ public final class Benchmark {
                 openLoopOnly(jdbc, url, work, rates);
                 return;
             }
+            if (Boolean.getBoolean("bench.wrk-ins-only")) {
+                wrkInsOnly(jdbc, url, work);
+                return;
+            }
             // As the README starts it: scripts/connector.sh, whose first run writes a class-data-sharing archive
             // next to the JAR when it stops, and whose later runs map it. The first of readyTime's starts (not
             // counted) writes it; a run without it, for comparison, first.
@@ -166,25 +170,6 @@ public final class Benchmark {
                     double[] w = wrk(connectorUrl, lua, phase, false);
                     row("wrk: licensing API validate answers/s; p50 / p99 ms (32 connections)", fmt(w[0]) + "; " + fmt(w[1]) + " / " + fmt(w[2]),
                             "p99 < 20 ms", w[2] < 20);
-                }
-
-                // The same INS comparison with an independent load generator (wrk, from Debian), when installed:
-                // distinct pre-signed bodies, so that neither our simulator's client nor its signing is in the figure.
-                if (onPath("wrk")) {
-                    awaitBacklog(jdbc, Duration.ofMinutes(5));
-                    // Enough distinct orders for the connector's two runs at 2,000/s; the baseline takes repeats.
-                    Path lua = wrkScript(work, (int) (warmup.plus(phase).toSeconds() * 2_000));
-                    double[] base = wrk(baselineUrl, lua, warmup, false), conn = wrk(connectorUrl, lua, warmup, true);
-                    awaitBacklog(jdbc, Duration.ofMinutes(5));
-                    base = wrk(baselineUrl, lua, phase, false);
-                    conn = wrk(connectorUrl, lua, phase, true);
-                    awaitBacklog(jdbc, Duration.ofMinutes(5));
-                    row("wrk (32 connections, distinct pre-signed INS bodies): baseline / connector acknowledged/s, ratio",
-                            fmt(base[0]) + " / " + fmt(conn[0]) + ", " + fmt(conn[0] / base[0]), "≥ 0.6", conn[0] / base[0] >= 0.6);
-                    row("wrk: connector INS p50 / p99 ms (baseline p99)", fmt(conn[1]) + " / " + fmt(conn[2]) + " (" + fmt(base[2]) + ")",
-                            "p99 ≤ 50 ms", conn[2] <= 50);
-                } else {
-                    row("wrk (an independent load generator): not installed (apt-get install wrk), phase skipped", "-", "", null);
                 }
 
                 // End to end: orders for e2e seconds; licenses issued per second and the lag from acknowledgement.
@@ -282,6 +267,27 @@ public final class Benchmark {
                         full.length() == 0 ? "no rate from " + OPEN_LOOP_FIRST + "/s up kept the lag p99 under 1 s" : full.toString(),
                         "≥ 1000/s, lag p99 < 1 s", held != null && held.licensesPerSecond() >= 1000);
 
+                // The same INS comparison with an independent load generator (wrk, from Debian), when installed:
+                // distinct pre-signed bodies, so that neither our simulator's client nor its signing is in the figure.
+                // After the end-to-end phases: its orders (a hundred thousand and more) would otherwise be in the
+                // tables those phases write to.
+                if (onPath("wrk")) {
+                    awaitBacklog(jdbc, Duration.ofMinutes(5));
+                    // Enough distinct orders for the connector's two runs at 6,000/s; the baseline takes repeats.
+                    Path lua = wrkScript(work, (int) (warmup.plus(phase).toSeconds() * 6_000));
+                    double[] base = wrk(baselineUrl, lua, warmup, false), conn = wrk(connectorUrl, lua, warmup, true);
+                    awaitBacklog(jdbc, Duration.ofMinutes(5));
+                    base = wrk(baselineUrl, lua, phase, false);
+                    conn = wrk(connectorUrl, lua, phase, true);
+                    // Its backlog is left: the connector is stopped next, and the rows are no other phase's.
+                    row("wrk (32 connections, distinct pre-signed INS bodies): baseline / connector acknowledged/s, ratio",
+                            fmt(base[0]) + " / " + fmt(conn[0]) + ", " + fmt(conn[0] / base[0]), "≥ 0.6", conn[0] / base[0] >= 0.6);
+                    row("wrk: connector INS p50 / p99 ms (baseline p99)", fmt(conn[1]) + " / " + fmt(conn[2]) + " (" + fmt(base[2]) + ")",
+                            "p99 ≤ 50 ms", conn[2] <= 50);
+                } else {
+                    row("wrk (an independent load generator): not installed (apt-get install wrk), phase skipped", "-", "", null);
+                }
+
                 // Diagnostic: intake alone. The same JAR as an instance that only acknowledges and stores
                 // (processing.enabled=false), alternating with the baseline: what the acknowledgement path
                 // itself costs, without the processing that shares the two cores in the phases above. Last,
@@ -344,6 +350,72 @@ public final class Benchmark {
                         + fmt((postgresCpuTicks() - postgresCpu) * 10.0 / orders) + " / "
                         + fmt((cpuTicks(ProcessHandle.current()) - loadCpu) * 10.0 / orders) + " ms",
                         "≥ 1000/s, lag p99 < 1 s", run.keptUp() && run.licensesPerSecond() >= 1000);
+            }
+            print();
+        } finally {
+            connector.destroy();
+            connector.waitFor();
+        }
+    }
+
+    /**
+     * {@code -Dbench.wrk-ins-only=true}: the INS comparison with wrk alone, in three alternating pairs after
+     * both are warmed, each pair with the CPU per acknowledged call (connector, PostgreSQL, wrk) and the
+     * notifications processed during the connector's round: for comparing settings and changes on the
+     * wrk ratio in minutes. Nothing else runs; the backlog of each connector round is worked off before the
+     * next baseline round.
+     */
+    private void wrkInsOnly(JdbcTemplate jdbc, String url, Path work) throws Exception {
+        if (!onPath("wrk")) {
+            throw new IllegalStateException("wrk is not installed (apt-get install wrk)");
+        }
+        // With -Dbench.connector-opts=-Dprocessing.enabled=false: intake alone, its rows left waiting.
+        boolean processing = !System.getProperty("bench.connector-opts", "").contains("processing.enabled=false");
+        // -Dbench.async-profiler=/path/libasyncProfiler.so: a CPU profile of the connector's rounds only (collapsed
+        // stacks in target/bench/wrk-ins.collapsed), loaded into the running JVM between the rounds.
+        String profiler = System.getProperty("bench.async-profiler", "");
+        int port = freePort();
+        int mgmt = freePort();
+        Process connector = startJar(work.resolve("external"), List.of("-Ddb.url=" + url, "-Ddb.username=postgres",
+                "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + mgmt));
+        int basePort = freePort();
+        // Ready first: the connector's schema migration wants an empty database, the baseline's table is its own.
+        awaitReady(mgmt, connector, Duration.ofSeconds(60));
+        long jvm = connector.toHandle().descendants().map(ProcessHandle::pid).findFirst().orElse(connector.pid());
+        try (BaselineServer baseline = new BaselineServer(url, basePort, DEMO.insVendorId(), DEMO.secretWord())) {
+            String connectorUrl = "http://127.0.0.1:" + port;
+            String baselineUrl = "http://127.0.0.1:" + basePort;
+            int pairs = 3;
+            Path lua = wrkScript(work, (int) (warmup.plus(phase.multipliedBy(pairs)).toSeconds() * 6_000));
+            wrk(baselineUrl, lua, warmup, false);
+            wrk(connectorUrl, lua, warmup, true);
+            if (processing) {
+                awaitBacklog(jdbc, Duration.ofMinutes(5));
+            }
+            for (int i = 1; i <= pairs; i++) {
+                double[] base = wrk(baselineUrl, lua, phase, false);
+                if (!profiler.isBlank()) {
+                    agent(jvm, profiler, i == 1 ? "start,event=cpu,interval=1ms" : "resume");
+                }
+                long connectorCpu = treeCpuTicks(connector.toHandle());
+                long postgresCpu = postgresCpuTicks();
+                long sentBefore = wrkSent;
+                Long processedBefore = jdbc.queryForObject("SELECT count(*) FROM license", Long.class);
+                double[] conn = wrk(connectorUrl, lua, phase, true);
+                long calls = Math.max(1, wrkSent - sentBefore);
+                Long processed = jdbc.queryForObject("SELECT count(*) FROM license", Long.class) - processedBefore;
+                String cpu = fmt((treeCpuTicks(connector.toHandle()) - connectorCpu) * 10.0 / calls) + " / "
+                        + fmt((postgresCpuTicks() - postgresCpu) * 10.0 / calls);
+                if (!profiler.isBlank()) {
+                    agent(jvm, profiler, "stop,collapsed,file=" + work.resolve("wrk-ins.collapsed").toAbsolutePath());
+                }
+                if (processing) {
+                    awaitBacklog(jdbc, Duration.ofMinutes(5));
+                }
+                row("wrk pair " + i + ": baseline / connector INS acknowledged/s, ratio; connector p99 ms; CPU per call, connector / "
+                        + "PostgreSQL ms; licenses issued during the round",
+                        fmt(base[0]) + " / " + fmt(conn[0]) + ", " + fmt(conn[0] / base[0]) + "; " + fmt(conn[2]) + "; " + cpu + "; "
+                        + processed, "≥ 0.6; ≤ 50 ms", conn[0] / base[0] >= 0.6 && conn[2] <= 50);
             }
             print();
         } finally {
@@ -570,6 +642,11 @@ public final class Benchmark {
     }
 
     /** CPU of every PostgreSQL process on the machine: the benchmark's server and its backends. */
+    /** A process's CPU with its live children's: scripts/connector.sh's first start runs the JVM as its child. */
+    private static long treeCpuTicks(ProcessHandle process) {
+        return cpuTicks(process) + process.descendants().mapToLong(Benchmark::cpuTicks).sum();
+    }
+
     private static long postgresCpuTicks() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
@@ -584,6 +661,16 @@ public final class Benchmark {
             }
         }
         return "?";
+    }
+
+    /** Loads a native agent into a running JVM with these options (async-profiler takes its commands so). */
+    private static void agent(long pid, String library, String options) throws Exception {
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(String.valueOf(pid));
+        try {
+            vm.loadAgentPath(library, options);
+        } finally {
+            vm.detach();
+        }
     }
 
     private static String jcmd(long pid, String... command) throws Exception {
@@ -638,11 +725,15 @@ public final class Benchmark {
 
     private Path wrkScript(Path work, int count) throws Exception {
         Path bodies = work.resolve("wrk-ins-bodies.txt");
+        wrkBodies = count;
         io.github.twocheckout.connector.simulator.Calls calls = new io.github.twocheckout.connector.simulator.Calls(DEMO);
+        // One order per body, as the simulator's load numbers them: Scenario.freshRef() alone is a millisecond
+        // and a random digit, and a loop draws the same one again (an order created twice is a duplicate).
+        long refBase = io.github.twocheckout.connector.simulator.Scenario.freshRef() * 1000;
         try (java.io.BufferedWriter out = Files.newBufferedWriter(bodies)) {
             for (int i = 0; i < count; i++) {
                 io.github.twocheckout.connector.simulator.SimOrder order = new io.github.twocheckout.connector.simulator.SimOrder(
-                        io.github.twocheckout.connector.simulator.Scenario.freshRef(), List.of(PRODUCTS.get(i % PRODUCTS.size())),
+                        refBase + i, List.of(PRODUCTS.get(i % PRODUCTS.size())),
                         io.github.twocheckout.connector.simulator.SimCustomer.sample(), "EUR", Instant.now(), false);
                 out.write(calls.ins(order, "ORDER_CREATED", Instant.now(),
                         new io.github.twocheckout.connector.simulator.Calls.InsOptions("pass", null, null, null)).body());
@@ -651,8 +742,8 @@ public final class Benchmark {
         }
         Path lua = work.resolve("wrk-ins.lua");
         Files.writeString(lua, """
-                local bodies = {}
-                for line in io.lines("%s") do bodies[#bodies + 1] = line end
+                -- Thread k of n takes lines k, k+n, k+2n, ... of the file (its own share, loaded in its own state),
+                -- starting at entry WRK_OFFSET + 1 of that share.
                 local threads, counter = {}, 0
                 function setup(thread)
                   counter = counter + 1
@@ -660,19 +751,36 @@ public final class Benchmark {
                   table.insert(threads, thread)
                 end
                 function init(args)
-                  step = tonumber(os.getenv("WRK_THREADS") or "2")
-                  next_body = id + step * tonumber(os.getenv("WRK_OFFSET") or "0")
+                  local step = tonumber(os.getenv("WRK_THREADS") or "2")
+                  bodies = {}
+                  local line_no = 0
+                  for line in io.lines("%s") do
+                    line_no = line_no + 1
+                    if (line_no - id) %% step == 0 then bodies[#bodies + 1] = line end
+                  end
+                  taken = tonumber(os.getenv("WRK_OFFSET") or "0")
                 end
                 function request()
-                  local body = bodies[((next_body - 1) %% #bodies) + 1]
-                  next_body = next_body + step
+                  local body = bodies[(taken %% #bodies) + 1]
+                  taken = taken + 1
                   return wrk.format("POST", "/2co/ins", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+                end
+                -- Where the next run starts: past the last body any thread took (the threads send unequal shares).
+                function done(summary, latency, requests)
+                  local last = 0
+                  for _, thread in ipairs(threads) do
+                    local n = thread:get("taken")
+                    if n ~= nil and n > last then last = n end
+                  end
+                  io.write("next offset: " .. last .. "\\n")
                 end
                 """.formatted(bodies.toAbsolutePath()));
         return lua;
     }
 
     private int wrkSent;
+    private long wrkNextOffset;
+    private long wrkBodies;
 
     /**
      * One wrk run: requests/s, p50 and p99 in ms. A run with distinct bodies starts past those the distinct
@@ -740,7 +848,7 @@ public final class Benchmark {
         ProcessBuilder pb = new ProcessBuilder("wrk", "-t2", "-c32", "-d" + length.toSeconds() + "s", "--latency", "-s", lua.toString(), url)
                 .redirectErrorStream(true);
         pb.environment().put("WRK_THREADS", "2");
-        pb.environment().put("WRK_OFFSET", String.valueOf(distinct ? wrkSent / 2 : 0));
+        pb.environment().put("WRK_OFFSET", String.valueOf(distinct ? wrkNextOffset : 0));
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         p.waitFor();
@@ -755,6 +863,15 @@ public final class Benchmark {
         }
         if (distinct) {
             wrkSent += Integer.parseInt(total.group(1));
+            java.util.regex.Matcher next = java.util.regex.Pattern.compile("next offset: (\\d+)").matcher(out);
+            if (!next.find()) {
+                throw new IllegalStateException("wrk's script did not say where the next run starts: " + out);
+            }
+            // Each run's bodies are new: a repeat is a duplicate to the connector, counted on the original row.
+            wrkNextOffset = Long.parseLong(next.group(1));
+            if (wrkNextOffset > wrkBodies / 2) {
+                throw new IllegalStateException("wrk ran out of distinct INS bodies (" + wrkBodies + "): make more");
+            }
         }
         return new double[] {Double.parseDouble(rps.group(1)), percentileMs(out, "50%"), percentileMs(out, "99%")};
     }
