@@ -360,8 +360,8 @@ public final class Benchmark {
 
     /**
      * {@code -Dbench.wrk-ins-only=true}: the INS comparison with wrk alone, in three alternating pairs after
-     * both are warmed, each pair with the CPU per acknowledged call (connector, PostgreSQL, wrk) and the
-     * notifications processed during the connector's round: for comparing settings and changes on the
+     * both are warmed, each pair with the CPU per acknowledged call (connector, PostgreSQL) and the licenses
+     * issued during the connector's round: for comparing settings and changes on the
      * wrk ratio in minutes. Nothing else runs; the backlog of each connector round is worked off before the
      * next baseline round.
      */
@@ -641,12 +641,12 @@ public final class Benchmark {
         }
     }
 
-    /** CPU of every PostgreSQL process on the machine: the benchmark's server and its backends. */
     /** A process's CPU with its live children's: scripts/connector.sh's first start runs the JVM as its child. */
     private static long treeCpuTicks(ProcessHandle process) {
         return cpuTicks(process) + process.descendants().mapToLong(Benchmark::cpuTicks).sum();
     }
 
+    /** CPU of every PostgreSQL process on the machine: the benchmark's server and its backends. */
     private static long postgresCpuTicks() {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
