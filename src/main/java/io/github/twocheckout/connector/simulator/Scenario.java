@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
@@ -132,9 +133,18 @@ public record Scenario(String name, SimVendor vendor, String apiToken, SimOrder 
                         : http != null && Integer.parseInt(http) >= 400 ? "REJECTED|FAILED" : null);
     }
 
-    /** An order reference no earlier run used: 2Checkout's are 9 digits; ours stay clear of them. */
+    /** The last reference {@link #freshRef} handed out in this JVM. */
+    private static final AtomicLong LAST_REF = new AtomicLong();
+
+    /**
+     * An order reference no earlier run used: 2Checkout's are 9 digits; ours stay clear of them. From the
+     * clock (a millisecond and a random digit, so that separate runs differ), and never one this JVM handed
+     * out before: calls within a millisecond, in a loop, would otherwise draw the same order again, which
+     * the connector takes as a repeat of the first.
+     */
     public static long freshRef() {
-        return 3_000_000_000L + System.currentTimeMillis() % 1_000_000_000L * 10 + ThreadLocalRandom.current().nextInt(10);
+        long fromClock = 3_000_000_000L + System.currentTimeMillis() % 1_000_000_000L * 10 + ThreadLocalRandom.current().nextInt(10);
+        return LAST_REF.accumulateAndGet(fromClock, (last, candidate) -> candidate > last ? candidate : last + 1);
     }
 
     @SuppressWarnings("unchecked")

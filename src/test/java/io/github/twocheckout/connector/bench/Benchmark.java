@@ -727,13 +727,11 @@ public final class Benchmark {
         Path bodies = work.resolve("wrk-ins-bodies.txt");
         wrkBodies = count;
         io.github.twocheckout.connector.simulator.Calls calls = new io.github.twocheckout.connector.simulator.Calls(DEMO);
-        // One order per body, as the simulator's load numbers them: Scenario.freshRef() alone is a millisecond
-        // and a random digit, and a loop draws the same one again (an order created twice is a duplicate).
-        long refBase = io.github.twocheckout.connector.simulator.Scenario.freshRef() * 1000;
+        // One order per body: an order created twice would be a repeat to the connector, not a new order.
         try (java.io.BufferedWriter out = Files.newBufferedWriter(bodies)) {
             for (int i = 0; i < count; i++) {
                 io.github.twocheckout.connector.simulator.SimOrder order = new io.github.twocheckout.connector.simulator.SimOrder(
-                        refBase + i, List.of(PRODUCTS.get(i % PRODUCTS.size())),
+                        io.github.twocheckout.connector.simulator.Scenario.freshRef(), List.of(PRODUCTS.get(i % PRODUCTS.size())),
                         io.github.twocheckout.connector.simulator.SimCustomer.sample(), "EUR", Instant.now(), false);
                 out.write(calls.ins(order, "ORDER_CREATED", Instant.now(),
                         new io.github.twocheckout.connector.simulator.Calls.InsOptions("pass", null, null, null)).body());
