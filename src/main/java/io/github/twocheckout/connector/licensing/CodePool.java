@@ -38,16 +38,19 @@ public class CodePool {
         }
     }
 
+    /** The oldest free code, by the index of free codes (V20: the only index that gives the order). */
+    static final String TAKE = """
+            UPDATE license_code_pool SET taken_at = now()
+            WHERE code = (SELECT code FROM license_code_pool WHERE connector_id = ? AND test = ? AND taken_at IS NULL
+                          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING code""";
+
     /**
      * The oldest free code of the connector (test codes for a test order); null for a test order of a
      * connector that never had test codes (it gets a generated test code instead).
      */
     public String take(long connectorId, String connectorName, boolean test) {
-        List<String> code = jdbc.queryForList("""
-                UPDATE license_code_pool SET taken_at = now()
-                WHERE id = (SELECT id FROM license_code_pool WHERE connector_id = ? AND test = ? AND taken_at IS NULL
-                            ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING code""", String.class, connectorId, test);
+        List<String> code = jdbc.queryForList(TAKE, String.class, connectorId, test);
         if (!code.isEmpty()) {
             return code.get(0);
         }

@@ -73,9 +73,17 @@ public final class Benchmark {
         EmbeddedPostgres pg = null;
         String url = System.getProperty("bench.db.url", "");
         if (url.isBlank()) {
-            pg = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory(work, "pg")).setCleanDataDirectory(true)
-                    .setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
-                    .setServerConfig("max_connections", "100").start();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setDataDirectory(Files.createTempDirectory(work, "pg"))
+                    .setCleanDataDirectory(true).setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("max_connections", "100");
+            if (Boolean.getBoolean("bench.pg-statements")) {
+                // -Dbench.pg-statements=true: what PostgreSQL ran per call in the key generator's rounds (keygen-only),
+                // and in its log (target/bench/pg-log) the plan of every statement over 10 ms and autovacuum's work.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements,auto_explain")
+                        .setServerConfig("auto_explain.log_min_duration", "10ms").setServerConfig("log_autovacuum_min_duration", "0")
+                        .setServerConfig("logging_collector", "on").setServerConfig("log_directory", work.resolve("pg-log").toAbsolutePath().toString());
+            }
+            pg = builder.start();
             url = pg.getJdbcUrl("postgres", "postgres");
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
@@ -90,6 +98,10 @@ public final class Benchmark {
             }
             if (Boolean.getBoolean("bench.wrk-ins-only")) {
                 wrkInsOnly(jdbc, url, work);
+                return;
+            }
+            if (Boolean.getBoolean("bench.keygen-only")) {
+                keygenOnly(jdbc, url, work);
                 return;
             }
             // As the README starts it: scripts/connector.sh, whose first run writes a class-data-sharing archive
@@ -424,6 +436,116 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * {@code -Dbench.keygen-only=true}: the key generator alone, warmed until the JIT compiler settles, then
+     * three rounds each of built-in codes and of codes from a pool, each with its answers/s, p50 / p99 and CPU
+     * per call (connector, PostgreSQL, load generator): for comparing changes on the key generator's target
+     * in minutes. {@code -Dbench.compare=DIR}: a second checkout with its own built JAR (a git worktree of
+     * another commit), started beside this one on the same database, its rounds alternating with this one's.
+     * {@code -Dbench.pg-statements=true}: the statements PostgreSQL ran per call in this JAR's rounds.
+     */
+    private void keygenOnly(JdbcTemplate jdbc, String url, Path work) throws Exception {
+        String profiler = System.getProperty("bench.async-profiler", "");
+        boolean statements = Boolean.getBoolean("bench.pg-statements");
+        List<Path> projects = new ArrayList<>(List.of(Path.of("").toAbsolutePath()));
+        if (!System.getProperty("bench.compare", "").isBlank()) {
+            projects.add(Path.of(System.getProperty("bench.compare")).toAbsolutePath());
+        }
+        List<Process> connectors = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        try {
+            // One after the other: the first migrates the schema, the next finds it migrated.
+            for (int i = 0; i < projects.size(); i++) {
+                int port = freePort();
+                int mgmt = freePort();
+                Process connector = startJar(projects.get(i), work.resolve("keygen-" + i), List.of("-Ddb.url=" + url,
+                        "-Ddb.username=postgres", "-Dcamel.server.port=" + port, "-Dcamel.management.port=" + mgmt), Map.of());
+                connectors.add(connector);
+                awaitReady(mgmt, connector, Duration.ofSeconds(60));
+                urls.add("http://127.0.0.1:" + port);
+            }
+            for (int i = 0; i < projects.size(); i++) {
+                double[] settled = warmUntilCompiled(urls.get(i), "keygen=1", 8, jvmOf(connectors.get(i)));
+                row(projects.get(i).getFileName() + ": warm-up until the JIT compiler settled", fmt(settled[0]) + " s, "
+                        + fmt(settled[1]) + " s compiling", "", null);
+                awaitBacklog(jdbc, Duration.ofMinutes(5));
+            }
+            if (statements) {
+                jdbc.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            }
+            for (int round = 1; round <= 3; round++) {
+                for (String source : List.of("builtin", "pool")) {
+                    for (int i = 0; i < projects.size(); i++) {
+                        Process connector = connectors.get(i);
+                        boolean observed = i == 0 && (source.equals("builtin") || profiler.isBlank());
+                        if (observed && !profiler.isBlank()) {
+                            agent(jvmOf(connector), profiler, round == 1 ? "start,event=cpu,interval=1ms" : "resume");
+                        }
+                        if (i == 0 && statements) {
+                            jdbc.queryForList("SELECT pg_stat_statements_reset()");
+                        }
+                        // The CPU of the calls alone: the pool's 200,000 codes are loaded before the first reading.
+                        long[] cpuBefore = new long[3];
+                        String at = urls.get(i);
+                        java.util.concurrent.Callable<LoadSummary> measured = () -> {
+                            cpuBefore[0] = treeCpuTicks(connector.toHandle());
+                            cpuBefore[1] = postgresCpuTicks();
+                            cpuBefore[2] = cpuTicks(ProcessHandle.current());
+                            return load(at, "keygen=1", 8, phase);
+                        };
+                        LoadSummary calls = source.equals("pool") ? withCodePool(jdbc, measured) : measured.call();
+                        long n = Math.max(1, calls.ok());
+                        String cpu = fmt((treeCpuTicks(connector.toHandle()) - cpuBefore[0]) * 10.0 / n) + " / "
+                                + fmt((postgresCpuTicks() - cpuBefore[1]) * 10.0 / n) + " / "
+                                + fmt((cpuTicks(ProcessHandle.current()) - cpuBefore[2]) * 10.0 / n);
+                        if (observed && !profiler.isBlank()) {
+                            agent(jvmOf(connector), profiler, "stop,collapsed,file=" + work.resolve("keygen.collapsed").toAbsolutePath());
+                        }
+                        if (i == 0 && statements) {
+                            Files.writeString(work.resolve("keygen-statements-" + source + "-" + round + ".txt"),
+                                    statementsPerCall(jdbc, Math.max(1, calls.ok())));
+                        }
+                        row("round " + round + ", " + projects.get(i).getFileName() + ", " + source
+                                + ": answers/s; p50 / p99 ms; CPU per call, connector / PostgreSQL / load generator ms",
+                                fmt(calls.throughputPerSecond()) + "; " + fmt(calls.latencyMs().p50()) + " / " + fmt(calls.latencyMs().p99())
+                                + "; " + cpu + (calls.failed() > 0 ? "; " + calls.failed() + " failed" : ""),
+                                "p99 < 50 ms", calls.failed() == 0 && calls.latencyMs().p99() < 50);
+                        awaitBacklog(jdbc, Duration.ofMinutes(5));
+                    }
+                }
+            }
+            print();
+        } finally {
+            for (Process connector : connectors) {
+                connector.destroy();
+                connector.waitFor();
+            }
+        }
+    }
+
+    /** The JVM of a connector started by scripts/connector.sh: the script's child on a first run, else itself. */
+    private static long jvmOf(Process connector) {
+        return connector.toHandle().descendants().map(ProcessHandle::pid).findFirst().orElse(connector.pid());
+    }
+
+    /** PostgreSQL's statements since the last reset, per answer: calls, and milliseconds of execution. */
+    private static String statementsPerCall(JdbcTemplate jdbc, long answers) {
+        StringBuilder out = new StringBuilder("calls per answer | ms per answer (exec + plan) | statement (" + answers + " answers)\n");
+        for (Map<String, Object> r : jdbc.queryForList("""
+                SELECT calls, total_exec_time + total_plan_time AS ms, left(regexp_replace(query, '\\s+', ' ', 'g'), 160) AS query
+                FROM pg_stat_statements ORDER BY calls DESC LIMIT 40""")) {
+            out.append(fmt(((Number) r.get("calls")).doubleValue() / answers)).append(" | ")
+                    .append(fmt(((Number) r.get("ms")).doubleValue() / answers)).append(" | ").append(r.get("query")).append('\n');
+        }
+        // Autovacuum's work so far on the tables a call writes: it shares the cores with the calls.
+        for (Map<String, Object> r : jdbc.queryForList("""
+                SELECT relname, autovacuum_count, autoanalyze_count, n_dead_tup FROM pg_stat_user_tables
+                WHERE relname IN ('license', 'license_code_pool', 'notification', 'mail_outbox') ORDER BY relname""")) {
+            out.append(r).append('\n');
+        }
+        return out.toString();
+    }
+
     /** One open-loop end-to-end phase: INS orders at a fixed rate, then the licenses and lag of those orders. */
     private record OpenLoop(LoadSummary acks, long licensed, double licensesPerSecond, double lagP50Ms, double lagP99Ms) {
         /** Processing kept up: every call acknowledged, every order licensed (one line each), and the lag p99 under a second. */
@@ -537,6 +659,11 @@ public final class Benchmark {
     }
 
     private Process startJar(Path dataDir, List<String> props, Map<String, String> environment) throws Exception {
+        return startJar(Path.of("").toAbsolutePath(), dataDir, props, environment);
+    }
+
+    /** Started from a project folder: its scripts/connector.sh, its JAR, its routes/ and config/. */
+    private Process startJar(Path project, Path dataDir, List<String> props, Map<String, String> environment) throws Exception {
         Files.createDirectories(dataDir);
         // Started as the README starts it: scripts/connector.sh, with its JVM settings; what the benchmark
         // adds (ports, data folder, settings to compare) goes to the JVM through JAVA_TOOL_OPTIONS.
@@ -549,8 +676,8 @@ public final class Benchmark {
             }
         }
         // From the project folder, as the README runs it: routes/ and config/ of the repository.
-        ProcessBuilder pb = new ProcessBuilder("sh", Path.of("scripts", "connector.sh").toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(dataDir.resolve("connector.log").toFile());
+        ProcessBuilder pb = new ProcessBuilder("sh", project.resolve("scripts").resolve("connector.sh").toString())
+                .directory(project.toFile()).redirectErrorStream(true).redirectOutput(dataDir.resolve("connector.log").toFile());
         pb.environment().putAll(environment);
         if (!System.getProperty("bench.jfr", "").isBlank()) {
             // -Dbench.jfr=FILE: a flight recording of the connector (profile settings), for finding hot spots.
