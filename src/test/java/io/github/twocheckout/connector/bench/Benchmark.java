@@ -159,17 +159,25 @@ public final class Benchmark {
                 row("key generator warm-up until the JIT compiler settled (under 1 s of compiling in a round of "
                         + settleRound.toSeconds() + " s)", fmt(settled[0]) + " s, " + fmt(settled[1]) + " s compiling", "", null);
                 awaitBacklog(jdbc, Duration.ofMinutes(5));
+                Beside keygenBeside = Beside.now(jdbc, connector);
                 LoadSummary keygen = load(connectorUrl, "keygen=1", 8, phase);
                 row("connector: key generator answers/s (8 connections)", fmt(keygen.throughputPerSecond()), "", null);
                 row("connector: key generator p50 / p99 ms", fmt(keygen.latencyMs().p50()) + " / " + fmt(keygen.latencyMs().p99()),
                         "p99 < 50 ms", keygen.latencyMs().p99() < 50);
+                row("key generator phase: " + Beside.WHAT, keygenBeside.since(jdbc, connector, keygen.ok()), "", null);
                 // The same calls with the demo connector's codes from a pool: a code taken per unit in the
                 // issuing transaction (FOR UPDATE SKIP LOCKED) in place of one generated.
                 awaitBacklog(jdbc, Duration.ofMinutes(5));
-                LoadSummary pooled = withCodePool(jdbc, () -> load(connectorUrl, "keygen=1", 8, phase));
+                Beside[] poolBeside = new Beside[1];
+                Process serving = connector;
+                LoadSummary pooled = withCodePool(jdbc, () -> {
+                    poolBeside[0] = Beside.now(jdbc, serving);
+                    return load(connectorUrl, "keygen=1", 8, phase);
+                });
                 row("connector: key generator from a code pool, answers/s; p50 / p99 ms (8 connections)",
                         fmt(pooled.throughputPerSecond()) + "; " + fmt(pooled.latencyMs().p50()) + " / " + fmt(pooled.latencyMs().p99()),
                         "p99 < 50 ms", pooled.latencyMs().p99() < 50);
+                row("pool phase: " + Beside.WHAT, poolBeside[0].since(jdbc, connector, pooled.ok()), "", null);
 
                 // The licensing API: validations of activated licenses by the buyers' applications.
                 awaitBacklog(jdbc, Duration.ofMinutes(5));
@@ -544,6 +552,30 @@ public final class Benchmark {
             out.append(r).append('\n');
         }
         return out.toString();
+    }
+
+    /**
+     * What shared the two cores with a phase: the CPU of the connector and of PostgreSQL per call, and
+     * PostgreSQL's own upkeep meanwhile (autovacuum's runs on the connector's tables, checkpoints), which
+     * the earlier phases' hundreds of thousands of rows leave to do.
+     */
+    private record Beside(long connectorTicks, long postgresTicks, long upkeep, long checkpoints) {
+        static final String WHAT = "CPU per call, connector / PostgreSQL; autovacuum runs and checkpoints during it";
+
+        static Beside now(JdbcTemplate jdbc, Process connector) {
+            Map<String, Object> pg = jdbc.queryForMap("""
+                    SELECT (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables) AS upkeep,
+                           (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints""");
+            return new Beside(treeCpuTicks(connector.toHandle()), postgresCpuTicks(), ((Number) pg.get("upkeep")).longValue(),
+                    ((Number) pg.get("checkpoints")).longValue());
+        }
+
+        String since(JdbcTemplate jdbc, Process connector, long calls) {
+            Beside after = now(jdbc, connector);
+            long n = Math.max(1, calls);
+            return fmt((after.connectorTicks - connectorTicks) * 10.0 / n) + " / " + fmt((after.postgresTicks - postgresTicks) * 10.0 / n)
+                    + " ms; " + (after.upkeep - upkeep) + " autovacuum runs, " + (after.checkpoints - checkpoints) + " checkpoints";
+        }
     }
 
     /** One open-loop end-to-end phase: INS orders at a fixed rate, then the licenses and lag of those orders. */
