@@ -401,7 +401,7 @@ public final class Benchmark {
         int basePort = freePort();
         // Ready first: the connector's schema migration wants an empty database, the baseline's table is its own.
         awaitReady(mgmt, connector, Duration.ofSeconds(60));
-        long jvm = connector.toHandle().descendants().map(ProcessHandle::pid).findFirst().orElse(connector.pid());
+        long jvm = jvmOf(connector);
         try (BaselineServer baseline = new BaselineServer(url, basePort, DEMO.insVendorId(), DEMO.secretWord())) {
             String connectorUrl = "http://127.0.0.1:" + port;
             String baselineUrl = "http://127.0.0.1:" + basePort;
@@ -451,6 +451,7 @@ public final class Benchmark {
      * in minutes. {@code -Dbench.compare=DIR}: a second checkout with its own built JAR (a git worktree of
      * another commit), started beside this one on the same database, its rounds alternating with this one's.
      * {@code -Dbench.pg-statements=true}: the statements PostgreSQL ran per call in this JAR's rounds.
+     * {@code -Dbench.async-profiler=LIB}: a CPU profile of this JAR's built-in rounds (target/bench/keygen.collapsed).
      */
     private void keygenOnly(JdbcTemplate jdbc, String url, Path work) throws Exception {
         String profiler = System.getProperty("bench.async-profiler", "");
@@ -485,8 +486,8 @@ public final class Benchmark {
                 for (String source : List.of("builtin", "pool")) {
                     for (int i = 0; i < projects.size(); i++) {
                         Process connector = connectors.get(i);
-                        boolean observed = i == 0 && (source.equals("builtin") || profiler.isBlank());
-                        if (observed && !profiler.isBlank()) {
+                        boolean profiled = !profiler.isBlank() && i == 0 && source.equals("builtin");
+                        if (profiled) {
                             agent(jvmOf(connector), profiler, round == 1 ? "start,event=cpu,interval=1ms" : "resume");
                         }
                         if (i == 0 && statements) {
@@ -506,7 +507,7 @@ public final class Benchmark {
                         String cpu = fmt((treeCpuTicks(connector.toHandle()) - cpuBefore[0]) * 10.0 / n) + " / "
                                 + fmt((postgresCpuTicks() - cpuBefore[1]) * 10.0 / n) + " / "
                                 + fmt((cpuTicks(ProcessHandle.current()) - cpuBefore[2]) * 10.0 / n);
-                        if (observed && !profiler.isBlank()) {
+                        if (profiled) {
                             agent(jvmOf(connector), profiler, "stop,collapsed,file=" + work.resolve("keygen.collapsed").toAbsolutePath());
                         }
                         if (i == 0 && statements) {
@@ -536,7 +537,7 @@ public final class Benchmark {
         return connector.toHandle().descendants().map(ProcessHandle::pid).findFirst().orElse(connector.pid());
     }
 
-    /** PostgreSQL's statements since the last reset, per answer: calls, and milliseconds of execution. */
+    /** PostgreSQL's statements since the last reset, per answer (calls, milliseconds), and autovacuum's counts so far. */
     private static String statementsPerCall(JdbcTemplate jdbc, long answers) {
         StringBuilder out = new StringBuilder("calls per answer | ms per answer (exec + plan) | statement (" + answers + " answers)\n");
         for (Map<String, Object> r : jdbc.queryForList("""
