@@ -493,20 +493,15 @@ public final class Benchmark {
                         if (i == 0 && statements) {
                             jdbc.queryForList("SELECT pg_stat_statements_reset()");
                         }
-                        // The CPU of the calls alone: the pool's 200,000 codes are loaded before the first reading.
-                        long[] cpuBefore = new long[3];
+                        // The calls alone: the pool's 200,000 codes are loaded before the first reading.
+                        Beside[] beside = new Beside[1];
                         String at = urls.get(i);
                         java.util.concurrent.Callable<LoadSummary> measured = () -> {
-                            cpuBefore[0] = treeCpuTicks(connector.toHandle());
-                            cpuBefore[1] = postgresCpuTicks();
-                            cpuBefore[2] = cpuTicks(ProcessHandle.current());
+                            beside[0] = Beside.now(jdbc, connector);
                             return load(at, "keygen=1", 8, phase);
                         };
                         LoadSummary calls = source.equals("pool") ? withCodePool(jdbc, measured) : measured.call();
-                        long n = Math.max(1, calls.ok());
-                        String cpu = fmt((treeCpuTicks(connector.toHandle()) - cpuBefore[0]) * 10.0 / n) + " / "
-                                + fmt((postgresCpuTicks() - cpuBefore[1]) * 10.0 / n) + " / "
-                                + fmt((cpuTicks(ProcessHandle.current()) - cpuBefore[2]) * 10.0 / n);
+                        String cpu = beside[0].since(jdbc, connector, calls.ok());
                         if (profiled) {
                             agent(jvmOf(connector), profiler, "stop,collapsed,file=" + work.resolve("keygen.collapsed").toAbsolutePath());
                         }
@@ -515,7 +510,7 @@ public final class Benchmark {
                                     statementsPerCall(jdbc, Math.max(1, calls.ok())));
                         }
                         row("round " + round + ", " + projects.get(i).getFileName() + ", " + source
-                                + ": answers/s; p50 / p99 ms; CPU per call, connector / PostgreSQL / load generator ms",
+                                + ": answers/s; p50 / p99 ms; " + Beside.WHAT,
                                 fmt(calls.throughputPerSecond()) + "; " + fmt(calls.latencyMs().p50()) + " / " + fmt(calls.latencyMs().p99())
                                 + "; " + cpu + (calls.failed() > 0 ? "; " + calls.failed() + " failed" : ""),
                                 "p99 < 50 ms", calls.failed() == 0 && calls.latencyMs().p99() < 50);
@@ -556,26 +551,27 @@ public final class Benchmark {
     }
 
     /**
-     * What shared the two cores with a phase: the CPU of the connector and of PostgreSQL per call, and
-     * PostgreSQL's own upkeep meanwhile (autovacuum's runs on the connector's tables, checkpoints), which
-     * the earlier phases' hundreds of thousands of rows leave to do.
+     * What shared the two cores with a phase: the CPU of the connector, PostgreSQL and this JVM (the load
+     * generator) per call, and PostgreSQL's own upkeep meanwhile (autovacuum's runs on the connector's
+     * tables, checkpoints), which the earlier phases' hundreds of thousands of rows leave to do.
      */
-    private record Beside(long connectorTicks, long postgresTicks, long upkeep, long checkpoints) {
-        static final String WHAT = "CPU per call, connector / PostgreSQL; autovacuum runs and checkpoints during it";
+    private record Beside(long connectorTicks, long postgresTicks, long loadTicks, long upkeep, long checkpoints) {
+        static final String WHAT = "CPU per call, connector / PostgreSQL / load generator; autovacuum runs and checkpoints during it";
 
         static Beside now(JdbcTemplate jdbc, Process connector) {
             Map<String, Object> pg = jdbc.queryForMap("""
                     SELECT (SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables) AS upkeep,
                            (SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter) AS checkpoints""");
-            return new Beside(treeCpuTicks(connector.toHandle()), postgresCpuTicks(), ((Number) pg.get("upkeep")).longValue(),
-                    ((Number) pg.get("checkpoints")).longValue());
+            return new Beside(treeCpuTicks(connector.toHandle()), postgresCpuTicks(), cpuTicks(ProcessHandle.current()),
+                    ((Number) pg.get("upkeep")).longValue(), ((Number) pg.get("checkpoints")).longValue());
         }
 
         String since(JdbcTemplate jdbc, Process connector, long calls) {
             Beside after = now(jdbc, connector);
             long n = Math.max(1, calls);
             return fmt((after.connectorTicks - connectorTicks) * 10.0 / n) + " / " + fmt((after.postgresTicks - postgresTicks) * 10.0 / n)
-                    + " ms; " + (after.upkeep - upkeep) + " autovacuum runs, " + (after.checkpoints - checkpoints) + " checkpoints";
+                    + " / " + fmt((after.loadTicks - loadTicks) * 10.0 / n) + " ms; " + (after.upkeep - upkeep) + " autovacuum runs, "
+                    + (after.checkpoints - checkpoints) + " checkpoints";
         }
     }
 
